@@ -1,0 +1,65 @@
+# GridGov: `make run` serves the demo district; `make test` runs the test suite.
+# Both work on a fresh machine with Python 3.11: they create .venv and install what they need.
+
+PYTHON ?= python3.11
+VENV ?= .venv
+BIN := $(VENV)/bin
+SCALE ?= small
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# Development defaults; production sets SECRET_KEY and leaves DJANGO_DEBUG off (docs/deploy.md).
+export DJANGO_DEBUG ?= 1
+
+.PHONY: run test venv install migrate seed lint format messages bench clean
+
+$(BIN)/.installed: requirements.txt requirements-dev.txt
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "$(PYTHON) not found; set PYTHON=/path/to/python3.11"; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+venv install: $(BIN)/.installed
+
+migrate: install
+	$(BIN)/python manage.py migrate --noinput
+
+seed: migrate
+	$(BIN)/python manage.py seed_district --scale $(SCALE) --if-empty
+
+# The web server, a Celery worker with embedded beat, the demo district if the database
+# is empty, and the demo logins. Ctrl-C stops all of it.
+run: seed
+	@mkdir -p var
+	@echo "Starting the Celery worker and beat (log: var/celery.log) …"
+	@$(BIN)/celery -A gridgov worker --beat --loglevel INFO --concurrency 2 \
+		--schedule var/celerybeat-schedule > var/celery.log 2>&1 & \
+	echo $$! > var/celery.pid; \
+	trap 'kill $$(cat var/celery.pid) 2>/dev/null; rm -f var/celery.pid' EXIT INT TERM; \
+	echo ""; echo "GridGov is at http://$(HOST):$(PORT)/  (API docs: http://$(HOST):$(PORT)/api/docs/)"; echo ""; \
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+test: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python manage.py makemigrations --check --dry-run >/dev/null
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+# Needs GNU gettext; the compiled catalogues are committed, so running needs none.
+messages: install
+	$(BIN)/python manage.py makemessages -l zh_Hans -l en --ignore=.venv --ignore=var
+	$(BIN)/python manage.py compilemessages --ignore=.venv
+
+bench: install
+	$(BIN)/python bench/run_all.py
+
+clean:
+	rm -rf $(VENV) var db.sqlite3

@@ -1,0 +1,16 @@
+from django.urls import path
+from rest_framework.routers import DefaultRouter
+
+from accounts.api import MeView
+from grids.api import AssignmentViewSet, DepartmentViewSet, GridNodeViewSet, LocateView
+
+router = DefaultRouter()
+router.register("grids/nodes", GridNodeViewSet, basename="gridnode")
+router.register("grids/departments", DepartmentViewSet, basename="department")
+router.register("grids/assignments", AssignmentViewSet, basename="assignment")
+
+urlpatterns = [
+    path("me/", MeView.as_view(), name="api-me"),
+    path("grids/locate/", LocateView.as_view(), name="api-locate"),
+    *router.urls,
+]

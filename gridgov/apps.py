@@ -1,0 +1,17 @@
+from importlib import import_module
+
+from django.apps import apps
+from django.contrib.admin.apps import SimpleAdminConfig
+from django.utils.module_loading import module_has_submodule
+
+
+class GridGovAdminConfig(SimpleAdminConfig):
+    """The admin, discovering every app's admin module except django-leaflet's: that one
+    imports GeoDjango's widgets, which need the GDAL library. GridGov keeps boundaries as
+    GeoJSON and needs no GDAL."""
+
+    def ready(self):
+        super().ready()
+        for app_config in apps.get_app_configs():
+            if app_config.name != "leaflet" and module_has_submodule(app_config.module, "admin"):
+                import_module(f"{app_config.name}.admin")

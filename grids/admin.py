@@ -1,0 +1,160 @@
+"""Admin for the tree, departments and assignments. Saves go through the services, so the
+admin can do nothing the rules refuse elsewhere; nothing here is ever deleted."""
+
+import json
+
+from django import forms
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+from mptt.admin import MPTTModelAdmin
+
+from gridgov.errors import DomainError
+
+from . import selectors, services
+from .models import Assignment, Department, GridNode
+
+
+class NoDeleteMixin:
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class GridNodeForm(forms.ModelForm):
+    boundary = forms.JSONField(help_text=_("GeoJSON Polygon or MultiPolygon, WGS84 longitude/latitude."))
+
+    class Meta:
+        model = GridNode
+        fields = ["parent", "code", "name", "boundary"]
+
+    def clean(self):
+        data = super().clean()
+        try:
+            if self.instance.pk:
+                self.instance = services.grid_node_update(
+                    actor=self.request_user, node=self.instance, name=data.get("name"), boundary=data.get("boundary")
+                )
+            else:
+                self.instance = services.grid_node_create(
+                    actor=self.request_user,
+                    parent=data.get("parent"),
+                    name=data.get("name", ""),
+                    boundary=data.get("boundary"),
+                    code=data.get("code") or None,
+                )
+        except DomainError as exc:
+            raise forms.ValidationError(exc.message) from exc
+        return data
+
+
+@admin.register(GridNode)
+class GridNodeAdmin(NoDeleteMixin, MPTTModelAdmin):
+    form = GridNodeForm
+    list_display = ["name", "code", "level", "households", "residents"]
+    list_filter = ["level"]
+    search_fields = ["name", "code"]
+    mptt_level_indent = 16
+    list_per_page = 200
+
+    def get_queryset(self, request):
+        return selectors.visible_nodes(request.user).defer("boundary")
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["parent", "code", "households", "residents"] if obj else ["households", "residents"]
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        form.request_user = request.user
+        return form
+
+    def save_model(self, request, obj, form, change):
+        pass  # written by the service in GridNodeForm.clean
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "boundary" and field is not None:
+            field.widget.attrs["rows"] = 6
+            field.prepare_value = lambda value: json.dumps(value) if isinstance(value, dict) else value
+        return field
+
+
+@admin.register(Department)
+class DepartmentAdmin(NoDeleteMixin, admin.ModelAdmin):
+    list_display = ["code", "name", "is_active"]
+    search_fields = ["code", "name"]
+
+    def get_queryset(self, request):
+        return selectors.visible_departments(request.user)
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["code"] if obj else []
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            obj.save(update_fields=["name", "is_active"])
+        else:
+            try:
+                created = services.department_create(actor=request.user, code=obj.code, name=obj.name)
+            except DomainError as exc:
+                self.message_user(request, exc.message, messages.ERROR)
+                return
+            obj.pk = created.pk
+
+
+class AssignmentForm(forms.ModelForm):
+    class Meta:
+        model = Assignment
+        fields = ["user", "role", "node", "department", "valid_from", "note"]
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        try:
+            self.instance = services.assignment_start(
+                actor=self.request_user,
+                user=data["user"],
+                role=data["role"],
+                node=data.get("node"),
+                department=data.get("department"),
+                valid_from=data.get("valid_from"),
+                note=data.get("note", ""),
+            )
+        except DomainError as exc:
+            raise forms.ValidationError(exc.message) from exc
+        return data
+
+
+@admin.register(Assignment)
+class AssignmentAdmin(NoDeleteMixin, admin.ModelAdmin):
+    form = AssignmentForm
+    list_display = ["user", "role", "node", "department", "valid_from", "valid_to"]
+    list_filter = ["role"]
+    search_fields = ["user__username", "user__name", "node__name", "node__code"]
+    raw_id_fields = ["user", "node"]
+    list_select_related = ["user", "node", "department"]
+    actions = ["end_today"]
+
+    def get_queryset(self, request):
+        return selectors.visible_assignments(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None and super().has_change_permission(request, obj)
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        form.request_user = request.user
+        return form
+
+    def save_model(self, request, obj, form, change):
+        pass  # written by the service in AssignmentForm.clean
+
+    @admin.action(description=_("End the selected assignments today"))
+    def end_today(self, request, queryset):
+        ended = 0
+        for assignment in queryset.filter(valid_to__isnull=True):
+            try:
+                services.assignment_end(actor=request.user, assignment=assignment)
+                ended += 1
+            except DomainError as exc:
+                self.message_user(request, f"{assignment}: {exc.message}", messages.ERROR)
+        self.message_user(request, _("%(n)d assignments ended.") % {"n": ended})

@@ -1,0 +1,93 @@
+"""Reads of the grid tree, scoped to the user. Each is a constant number of queries."""
+
+from django.db.models import Count, QuerySet
+
+from accounts.scopes import scope_for
+
+from .models import Assignment, Department, GridNode, Level
+
+
+def visible_nodes(user) -> QuerySet[GridNode]:
+    return GridNode.objects.visible_to(user)
+
+
+def node_list(user) -> QuerySet[GridNode]:
+    """Nodes for lists: without the boundary (the heavy column), with their child count."""
+    return visible_nodes(user).defer("boundary").annotate(child_count=Count("children")).order_by("tree_id", "lft")
+
+
+def root_nodes(user) -> list[GridNode]:
+    """The tops of the user's scope: the district for district roles, else their posts."""
+    scope = scope_for(user)
+    if scope.everything:
+        return list(GridNode.objects.filter(parent__isnull=True).defer("boundary").order_by("tree_id"))
+    return list(
+        GridNode.objects.filter(pk__in=[n.id for n in scope.nodes]).defer("boundary").order_by("tree_id", "lft")
+    )
+
+
+def visible_ancestors(user, node: GridNode) -> list[GridNode]:
+    """The breadcrumb down to `node`, leaving out ancestors above the user's scope."""
+    return list(node.get_ancestors().filter(scope_for(user).node_q()).only("id", "code", "name", "level"))
+
+
+def subtree_features(user, node: GridNode, level: int | None = None) -> dict:
+    """The descendants of `node` at `level` (its children by default) as a GeoJSON
+    FeatureCollection: one query, whatever the number of features."""
+    level = node.level + 1 if level is None else level
+    if level < node.level or level > Level.UNIT_GRID:
+        level = node.level
+    rows = (
+        node.get_descendants(include_self=True)
+        .filter(scope_for(user).node_q(), level=level)
+        .values_list("id", "code", "name", "level", "households", "residents", "boundary")
+        .order_by("code")
+    )
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "id": pk,
+                "geometry": boundary,
+                "properties": {
+                    "id": pk,
+                    "code": code,
+                    "name": name,
+                    "level": lv,
+                    "households": households,
+                    "residents": residents,
+                },
+            }
+            for pk, code, name, lv, households, residents, boundary in rows
+        ],
+    }
+
+
+def nested_tree(user, node: GridNode, depth: int) -> dict:
+    """`node` and its visible descendants down to `depth` levels below it, nested: one query."""
+    rows = list(
+        node.get_descendants(include_self=True)
+        .filter(scope_for(user).node_q(), level__lte=node.level + depth)
+        .values("id", "parent_id", "code", "name", "level", "households", "residents")
+        .order_by("tree_id", "lft")
+    )
+    by_id = {row["id"]: {**row, "children": []} for row in rows}
+    for row in rows:
+        parent = by_id.get(row["parent_id"])
+        if parent is not None and row["id"] != node.id:
+            parent["children"].append(by_id[row["id"]])
+    return by_id[node.id]
+
+
+def visible_departments(user) -> QuerySet[Department]:
+    return Department.objects.filter(scope_for(user).department_q("pk"))
+
+
+def visible_assignments(user) -> QuerySet[Assignment]:
+    """Assignments on nodes inside the user's scope, or on their departments."""
+    scope = scope_for(user)
+    qs = Assignment.objects.select_related("user", "node", "department").order_by("-valid_from", "id")
+    if scope.everything:
+        return qs
+    return qs.filter(scope.node_q("node__") | scope.department_q())

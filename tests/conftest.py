@@ -1,0 +1,84 @@
+"""Shared fixtures: a small district and the named people whose scopes differ.
+
+The small district has the real tree's shape on two streets (中心街街道 and 税郭镇), built by
+the same generator and service as the demo district.
+"""
+
+import random
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+
+from accounts.roles import Role
+from grids import demo
+from grids.models import Department, GridNode, Level
+from grids.services import assignment_start, grid_tree_create
+
+from .factories import UserFactory
+
+SMALL_STREETS = [("001", "中心街街道", "zhongxin"), ("100", "税郭镇", "shuiguo")]
+SMALL_COUNTS = (4, 8, 16)  # communities, base grids, unit grids
+
+
+@pytest.fixture
+def district(db) -> GridNode:
+    grid_tree_create(actor=None, root=demo.build_tree(random.Random(7), streets=SMALL_STREETS, counts=SMALL_COUNTS))
+    return GridNode.objects.get(level=Level.DISTRICT)
+
+
+@dataclass
+class People:
+    center: object  # 区指挥中心 command-center officer
+    bureau: object  # 考核督查局
+    zhongxin: object  # street officer of 中心街街道
+    shuiguo: object  # street officer of 税郭镇
+    grid_manager: object  # grid manager of a base grid under 中心街
+    assistant: object  # grid assistant of a unit grid under 中心街
+    auditor: object
+    admin: object
+    department: object  # officer of 区民政局
+    nobody: object  # signed in, holds no post
+
+
+def _staff(username, role, *, node=None, department=None):
+    user = UserFactory(username=username)
+    assignment_start(actor=None, user=user, role=role, node=node, department=department)
+    return user
+
+
+@pytest.fixture
+def streets(district) -> dict[str, GridNode]:
+    return {n.name: n for n in GridNode.objects.filter(level=Level.STREET)}
+
+
+@pytest.fixture
+def people(district, streets) -> People:
+    zhongxin = streets["中心街街道"]
+    base = GridNode.objects.filter(level=Level.BASE_GRID, code__startswith=zhongxin.code).order_by("code").first()
+    unit = base.get_children().order_by("code").first()
+    civil = Department.objects.create(code="civil-affairs", name="区民政局")
+    return People(
+        center=_staff("center", Role.COMMAND_CENTER, node=district),
+        bureau=_staff("bureau", Role.SUPERVISION, node=district),
+        zhongxin=_staff("zhongxin", Role.STREET_OFFICE, node=zhongxin),
+        shuiguo=_staff("shuiguo", Role.STREET_OFFICE, node=streets["税郭镇"]),
+        grid_manager=_staff("manager", Role.GRID_MANAGER, node=base),
+        assistant=_staff("assistant", Role.GRID_ASSISTANT, node=unit),
+        auditor=_staff("auditor", Role.AUDITOR, node=district),
+        admin=_staff("admin", Role.ADMIN, node=district),
+        department=_staff("civil", Role.DEPARTMENT, department=civil),
+        nobody=UserFactory(username="nobody"),
+    )
+
+
+@pytest.fixture
+def client_for():
+    """A logged-in test client for a user."""
+
+    def make(user) -> Client:
+        client = Client()
+        client.force_login(user)
+        return client
+
+    return make
