@@ -77,6 +77,10 @@ class GridNodeViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets
             return selectors.node_list(self.request.user)
         return selectors.visible_nodes(self.request.user)
 
+    def filter_queryset(self, queryset):
+        # The list's filters (level, parent, …) must not hide the node a detail action names.
+        return super().filter_queryset(queryset) if self.action == "list" else queryset
+
     def get_serializer_class(self):
         if self.action in {"create", "partial_update"}:
             return GridNodeWriteSerializer
