@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from accounts.roles import Role
 from grids import demo
@@ -19,6 +20,20 @@ from .factories import UserFactory
 
 SMALL_STREETS = [("001", "中心街街道", "zhongxin"), ("100", "税郭镇", "shuiguo")]
 SMALL_COUNTS = (4, 8, 16)  # communities, base grids, unit grids
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # PBKDF2's deliberate slowness costs seconds per fixture user; tests need no strength.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def english_messages():
+    # Services speak the active language; tests assert on the English source messages.
+    # Pages still follow each request's Accept-Language through LocaleMiddleware.
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
@@ -74,10 +89,10 @@ def people(district, streets) -> People:
 
 @pytest.fixture
 def client_for():
-    """A logged-in test client for a user."""
+    """A logged-in test client for a user, asking for English (the app's default is Chinese)."""
 
-    def make(user) -> Client:
-        client = Client()
+    def make(user, language: str = "en") -> Client:
+        client = Client(headers={"accept-language": language})
         client.force_login(user)
         return client
 

@@ -1,0 +1,74 @@
+import pytest
+
+from grids.models import GridNode, Level
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_login_page_is_in_simplified_chinese_by_default_and_english_on_request(client):
+    assert "登录" in client.get("/login/").content.decode()
+    english = client.get("/login/", headers={"accept-language": "en"}).content.decode()
+    assert "Log in" in english
+
+
+def test_pages_need_a_login(district, client):
+    response = client.get(f"/grids/{district.pk}/")
+    assert response.status_code == 302 and response.url.startswith("/login/")
+
+
+def test_home_takes_a_street_officer_straight_to_their_street(people, streets, client_for):
+    response = client_for(people.zhongxin).get("/")
+    assert response.status_code == 302 and response.url == f"/grids/{streets['中心街街道'].pk}/"
+
+
+def test_home_of_a_department_officer_explains_they_hold_no_grid_post(people, client_for):
+    page = client_for(people.department).get("/", headers={"accept-language": "en"}).content.decode()
+    assert "no post on a grid node" in page
+
+
+def test_node_page_lists_the_children_and_the_map(people, streets, client_for):
+    street = streets["中心街街道"]
+    page = client_for(people.zhongxin).get(f"/grids/{street.pk}/").content.decode()
+    for child in street.get_children():
+        assert child.name in page and child.code in page
+    assert 'id="gridmap"' in page
+    assert "leaflet.js" in page and "//unpkg" not in page and "cdn" not in page.lower()
+
+
+def test_street_officer_gets_404_for_another_streets_node_page(people, streets, client_for):
+    client = client_for(people.zhongxin)
+    assert client.get(f"/grids/{streets['税郭镇'].pk}/").status_code == 404
+    assert client.get(f"/grids/{streets['中心街街道'].get_root().pk}/").status_code == 404
+
+
+def test_the_breadcrumb_stops_at_the_top_of_the_users_scope(people, streets, client_for):
+    community = streets["中心街街道"].get_children().first()
+    page = client_for(people.zhongxin).get(f"/grids/{community.pk}/").content.decode()
+    assert "中心街街道" in page and "市中区" not in page
+
+
+def test_node_page_query_count_does_not_grow_with_the_number_of_children(
+    people, district, client_for, django_assert_num_queries
+):
+    client = client_for(people.center)
+    base = GridNode.objects.filter(level=Level.BASE_GRID).first()
+    street = GridNode.objects.filter(level=Level.STREET).first()
+    with django_assert_num_queries(6):  # session, user, scope, node, ancestors, children
+        client.get(f"/grids/{base.pk}/")
+    with django_assert_num_queries(6):
+        client.get(f"/grids/{street.pk}/")
+
+
+def test_the_admin_lists_the_tree_scoped_and_offers_no_delete(people, streets, client_for):
+    people.zhongxin.is_staff = True
+    people.zhongxin.save(update_fields=["is_staff"])
+    from django.contrib.auth.models import Permission
+
+    people.zhongxin.user_permissions.add(Permission.objects.get(codename="view_gridnode"))
+    page = client_for(people.zhongxin).get("/admin/grids/gridnode/").content.decode()
+    assert "中心街街道" in page and "税郭镇" not in page
+    admin_page = client_for(people.admin)
+    people.admin.is_staff = people.admin.is_superuser = True
+    people.admin.save(update_fields=["is_staff", "is_superuser"])
+    response = admin_page.get(f"/admin/grids/gridnode/{streets['税郭镇'].pk}/delete/")
+    assert response.status_code == 403
