@@ -109,15 +109,20 @@ def get_locator() -> Locator:
         return _state["locator"]
 
 
+def drop_cached_locator() -> None:
+    """Forget this process's locator; the next lookup rebuilds it."""
+    _state.update(locator=None, version=None, checked=0.0)
+
+
 def invalidate_locator() -> None:
-    """Drop this process's locator now and tell the others, once the transaction commits."""
+    """Drop this process's locator and tell the others, once the transaction commits."""
 
     def bump():
         try:
             cache.incr(VERSION_KEY)
         except ValueError:
             cache.set(VERSION_KEY, 1, timeout=None)
-        _state["locator"] = None
+        drop_cached_locator()
 
     transaction.on_commit(bump)
 

@@ -13,6 +13,7 @@ from django.utils import translation
 
 from accounts.roles import Role
 from grids import demo
+from grids.locator import drop_cached_locator
 from grids.models import Department, GridNode, Level
 from grids.services import assignment_start, grid_tree_create
 
@@ -34,6 +35,15 @@ def english_messages():
     # Pages still follow each request's Accept-Language through LocaleMiddleware.
     with translation.override("en"):
         yield
+
+
+@pytest.fixture(autouse=True)
+def fresh_locator():
+    # Each test builds its own tree inside a transaction that never commits, so the
+    # commit-time invalidation never runs: start every test with no cached locator.
+    drop_cached_locator()
+    yield
+    drop_cached_locator()
 
 
 @pytest.fixture
