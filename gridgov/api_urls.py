@@ -1,13 +1,14 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from accounts.api import MeView
+from accounts.api import MeView, NotificationViewSet
 from grids.api import AssignmentViewSet, DepartmentViewSet, GridNodeViewSet, LocateView
 
 router = DefaultRouter()
 router.register("grids/nodes", GridNodeViewSet, basename="gridnode")
 router.register("grids/departments", DepartmentViewSet, basename="department")
 router.register("grids/assignments", AssignmentViewSet, basename="assignment")
+router.register("notifications", NotificationViewSet, basename="notification")
 
 urlpatterns = [
     path("me/", MeView.as_view(), name="api-me"),

@@ -55,9 +55,9 @@ def test_node_page_query_count_does_not_grow_with_the_number_of_children(
     client = client_for(people.center)
     base = GridNode.objects.filter(level=Level.BASE_GRID).first()
     street = GridNode.objects.filter(level=Level.STREET).first()
-    with django_assert_num_queries(6):  # session, user, scope, node, ancestors, children
+    with django_assert_num_queries(7):  # session, user, scope, node, ancestors, children, unread notices
         client.get(f"/grids/{base.pk}/")
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         client.get(f"/grids/{street.pk}/")
 
 
