@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "leaflet",
     "accounts",
     "grids",
+    "residents",
 ]
 
 MIDDLEWARE = [
@@ -213,3 +214,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+
+# Registry imports (residents.importing): larger files are refused before they are read.
+GRIDGOV_IMPORT_MAX_BYTES = int(os.environ.get("GRIDGOV_IMPORT_MAX_BYTES", str(10 * 1024 * 1024)))
+GRIDGOV_IMPORT_MAX_ROWS = int(os.environ.get("GRIDGOV_IMPORT_MAX_ROWS", "20000"))
+# Personal data keys (gridgov.personal_data) are read from GRIDGOV_DATA_KEY and
+# GRIDGOV_HASH_KEY there, not here, so they never sit in the settings object.
