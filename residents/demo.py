@@ -42,11 +42,52 @@ CATEGORIES = [
 SIZE_WEIGHTS = [0.22, 0.32, 0.25, 0.13, 0.05, 0.03]
 # Zaozhuang's county codes: most residents were born in Shizhong, some elsewhere.
 REGIONS = ["370402"] * 7 + ["370403", "370404", "370405", "370406", "370481", "371302", "370102"]
-MOBILE_PREFIXES = ["130", "131", "132", "133", "135", "136", "137", "138", "139", "150", "151", "152", "153",
-                   "155", "156", "157", "158", "159", "176", "177", "180", "181", "182", "186", "187", "188", "189"]  # fmt: skip
+MOBILE_PREFIXES = [
+    "130",
+    "131",
+    "132",
+    "133",
+    "135",
+    "136",
+    "137",
+    "138",
+    "139",
+    "150",
+    "151",
+    "152",
+    "153",
+    "155",
+    "156",
+    "157",
+    "158",
+    "159",
+    "176",
+    "177",
+    "180",
+    "181",
+    "182",
+    "186",
+    "187",
+    "188",
+    "189",
+]
 ROADS = ["路", "街", "大道", "巷"]
-ORG_NAMES = ["商贸有限公司", "超市", "便利店", "饭店", "五金店", "药店", "建材有限公司", "物流有限公司",
-             "养老服务中心", "志愿者协会", "幼儿园", "理发店", "农资店", "煤业有限公司"]  # fmt: skip
+ORG_NAMES = [
+    "商贸有限公司",
+    "超市",
+    "便利店",
+    "饭店",
+    "五金店",
+    "药店",
+    "建材有限公司",
+    "物流有限公司",
+    "养老服务中心",
+    "志愿者协会",
+    "幼儿园",
+    "理发店",
+    "农资店",
+    "煤业有限公司",
+]
 BATCH_UNITS = 40  # unit grids per bulk batch (about 6,600 households at paper scale)
 
 
@@ -60,7 +101,7 @@ def seed_categories(ctx: SeedContext) -> str:
             responsible_role=role,
             visit_interval_days=days,
             sort_order=i,
-        )  # fmt: skip
+        )
         for i, (code, name, symbol, color, role, days) in enumerate(CATEGORIES)
     )
     return f"{len(CATEGORIES)} special-population categories"
@@ -210,7 +251,7 @@ def seed_registry(ctx: SeedContext) -> str:
                             lon=float(x),
                             lat=float(y),
                             **located,
-                        )  # fmt: skip
+                        )
                     )
                 points = np.array([points_b[i % n_buildings] for i in range(count)])
             for i, (x, y) in enumerate(points):
@@ -241,7 +282,7 @@ def seed_registry(ctx: SeedContext) -> str:
                         lat=float(y),
                         **personal_data.seal_phone(phone).columns("contact_phone"),
                         **located,
-                    )  # fmt: skip
+                    )
                 )
 
         Building.objects.bulk_create(buildings, batch_size=2000)
@@ -268,7 +309,7 @@ def seed_registry(ctx: SeedContext) -> str:
                         relation=m["relation"],
                         **personal_data.seal_id_number(id_number).columns("id_number"),
                         **personal_data.seal_phone(phone).columns("phone"),
-                    )  # fmt: skip
+                    )
                 )
                 resident_tags.append(_tag_codes(m, len(members), rng))
         Resident.objects.bulk_create(residents, batch_size=2000)
@@ -277,7 +318,7 @@ def seed_registry(ctx: SeedContext) -> str:
                 resident_id=resident.pk,
                 category=categories[code],
                 start_date=today - datetime.timedelta(days=rng.randint(30, 3000)),
-            )  # fmt: skip
+            )
             for resident, codes in zip(residents, resident_tags, strict=True)
             for code in codes
         ]

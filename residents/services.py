@@ -100,8 +100,9 @@ def _bump_counts(unit_grid_id: int, *, households: int = 0, residents: int = 0) 
 
 
 @transaction.atomic
-def building_create(*, actor, name: str, address: str, lon, lat, kind: str = Building.Kind.APARTMENT,
-                    floors: int | None = None) -> Building:  # fmt: skip
+def building_create(
+    *, actor, name: str, address: str, lon, lat, kind: str = Building.Kind.APARTMENT, floors: int | None = None
+) -> Building:
     require_role(actor, *REGISTRY_EDITORS, action=EDIT_ACTION)
     if kind not in Building.Kind.values:
         raise InvalidInput(_("Unknown kind of building: %(kind)s.") % {"kind": kind}, field="kind")
@@ -132,8 +133,9 @@ def _check_building(actor, building: Building | None) -> None:
 
 
 @transaction.atomic
-def household_create(*, actor, address: str, lon, lat, building: Building | None = None,
-                     number: str | None = None) -> Household:  # fmt: skip
+def household_create(
+    *, actor, address: str, lon, lat, building: Building | None = None, number: str | None = None
+) -> Household:
     """Register a household at a point; its grids come from the locator."""
     require_role(actor, *REGISTRY_EDITORS, action=EDIT_ACTION)
     address = _text(address, field="address", label=_("Address"), max_length=200)
@@ -154,8 +156,9 @@ def household_create(*, actor, address: str, lon, lat, building: Building | None
 
 
 @transaction.atomic
-def household_update(*, actor, household: Household, address: str | None = None, lon=None, lat=None,
-                     building: Building | None = None) -> Household:  # fmt: skip
+def household_update(
+    *, actor, household: Household, address: str | None = None, lon=None, lat=None, building: Building | None = None
+) -> Household:
     """Correct a household's address or move its point (and so, perhaps, its grid)."""
     require_role(actor, *REGISTRY_EDITORS, action=EDIT_ACTION)
     household = Household.objects.select_for_update().get(pk=household.pk)
@@ -224,9 +227,17 @@ def _sex_and_birth(*, id_number, sex, birth_date) -> tuple[str, datetime.date]:
 
 
 @transaction.atomic
-def resident_create(*, actor, household: Household, name: str, relation: str = Relation.OTHER, id_number: str = "",
-                    phone: str = "", sex: str | None = None,
-                    birth_date: datetime.date | None = None) -> Resident:  # fmt: skip
+def resident_create(
+    *,
+    actor,
+    household: Household,
+    name: str,
+    relation: str = Relation.OTHER,
+    id_number: str = "",
+    phone: str = "",
+    sex: str | None = None,
+    birth_date: datetime.date | None = None,
+) -> Resident:
     require_role(actor, *REGISTRY_EDITORS, action=EDIT_ACTION)
     household = Household.objects.select_for_update().get(pk=household.pk)
     _check_in_scope(actor, household.unit_grid_id)
@@ -258,9 +269,17 @@ def resident_create(*, actor, household: Household, name: str, relation: str = R
 
 
 @transaction.atomic
-def resident_update(*, actor, resident: Resident, name: str | None = None, relation: str | None = None,
-                    id_number: str | None = None, phone: str | None = None, sex: str | None = None,
-                    birth_date: datetime.date | None = None) -> Resident:  # fmt: skip
+def resident_update(
+    *,
+    actor,
+    resident: Resident,
+    name: str | None = None,
+    relation: str | None = None,
+    id_number: str | None = None,
+    phone: str | None = None,
+    sex: str | None = None,
+    birth_date: datetime.date | None = None,
+) -> Resident:
     """Correct a resident's record. `None` leaves a field as it is; "" clears a phone or ID number."""
     require_role(actor, *REGISTRY_EDITORS, action=EDIT_ACTION)
     resident = Resident.objects.select_for_update().select_related("household").get(pk=resident.pk)
@@ -330,9 +349,17 @@ def _category_fields(*, name, symbol, color, responsible_role, visit_interval_da
 
 
 @transaction.atomic
-def category_create(*, actor, code: str, name: str, symbol: str, color: str = "#b3261e",
-                    responsible_role: str = Role.GRID_MANAGER, visit_interval_days: int = 30,
-                    sort_order: int = 0) -> SpecialCategory:  # fmt: skip
+def category_create(
+    *,
+    actor,
+    code: str,
+    name: str,
+    symbol: str,
+    color: str = "#b3261e",
+    responsible_role: str = Role.GRID_MANAGER,
+    visit_interval_days: int = 30,
+    sort_order: int = 0,
+) -> SpecialCategory:
     require_role(actor, *CATEGORY_EDITORS, action=_("edit the special-population categories"))
     code = _text(code, field="code", label=_("Code"), max_length=40)
     if SpecialCategory.objects.filter(code=code).exists():
@@ -350,9 +377,17 @@ def category_create(*, actor, code: str, name: str, symbol: str, color: str = "#
 
 
 @transaction.atomic
-def category_update(*, actor, category: SpecialCategory, name: str | None = None, symbol: str | None = None,
-                    color: str | None = None, responsible_role: str | None = None,
-                    visit_interval_days: int | None = None, is_active: bool | None = None) -> SpecialCategory:  # fmt: skip
+def category_update(
+    *,
+    actor,
+    category: SpecialCategory,
+    name: str | None = None,
+    symbol: str | None = None,
+    color: str | None = None,
+    responsible_role: str | None = None,
+    visit_interval_days: int | None = None,
+    is_active: bool | None = None,
+) -> SpecialCategory:
     require_role(actor, *CATEGORY_EDITORS, action=_("edit the special-population categories"))
     category = SpecialCategory.objects.select_for_update().get(pk=category.pk)
     fields = _category_fields(
@@ -372,8 +407,9 @@ def category_update(*, actor, category: SpecialCategory, name: str | None = None
 
 
 @transaction.atomic
-def resident_tag_add(*, actor, resident: Resident, category: SpecialCategory, start_date: datetime.date | None = None,
-                     note: str = "") -> ResidentTag:  # fmt: skip
+def resident_tag_add(
+    *, actor, resident: Resident, category: SpecialCategory, start_date: datetime.date | None = None, note: str = ""
+) -> ResidentTag:
     """Put a resident in a special-population category from `start_date` (today by default)."""
     require_role(actor, *REGISTRY_EDITORS, action=EDIT_ACTION)
     resident = Resident.objects.select_for_update().select_related("household").get(pk=resident.pk)
@@ -415,9 +451,19 @@ def resident_tag_end(*, actor, tag: ResidentTag, end_date: datetime.date | None 
 
 
 @transaction.atomic
-def organisation_create(*, actor, name: str, kind: str, address: str, lon, lat, credit_code: str = "",
-                        contact_name: str = "", contact_phone: str = "",
-                        building: Building | None = None) -> Organisation:  # fmt: skip
+def organisation_create(
+    *,
+    actor,
+    name: str,
+    kind: str,
+    address: str,
+    lon,
+    lat,
+    credit_code: str = "",
+    contact_name: str = "",
+    contact_phone: str = "",
+    building: Building | None = None,
+) -> Organisation:
     require_role(actor, *REGISTRY_EDITORS, action=EDIT_ACTION)
     if kind not in Organisation.Kind.values:
         raise InvalidInput(_("Unknown kind of organisation: %(kind)s.") % {"kind": kind}, field="kind")
