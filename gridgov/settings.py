@@ -194,6 +194,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "RoleEnum": "accounts.roles.Role",
+        "BuildingKindEnum": "residents.models.Building.Kind",
+        "OrganisationKindEnum": "residents.models.Organisation.Kind",
+    },
 }
 
 # Map: the base layer is a setting; the grid polygons come from the API and draw without it.
