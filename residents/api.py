@@ -38,8 +38,17 @@ class TagSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ResidentTag
-        fields = ["id", "resident", "resident_name", "category", "category_name", "symbol", "start_date", "end_date",
-                  "note"]  # fmt: skip
+        fields = [
+            "id",
+            "resident",
+            "resident_name",
+            "category",
+            "category_name",
+            "symbol",
+            "start_date",
+            "end_date",
+            "note",
+        ]
         read_only_fields = fields
 
 
@@ -52,8 +61,19 @@ class ResidentSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Resident
-        fields = ["id", "household", "household_number", "address", "name", "sex", "birth_date", "relation",
-                  "id_number_masked", "phone_masked", "tags"]  # fmt: skip
+        fields = [
+            "id",
+            "household",
+            "household_number",
+            "address",
+            "name",
+            "sex",
+            "birth_date",
+            "relation",
+            "id_number_masked",
+            "phone_masked",
+            "tags",
+        ]
         read_only_fields = fields
 
     def get_tags(self, resident) -> list[dict]:
@@ -72,8 +92,20 @@ class HouseholdSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Household
-        fields = ["id", "number", "address", "lon", "lat", "building", "unit_grid", "community", "street", "head",
-                  "head_name", "member_count"]  # fmt: skip
+        fields = [
+            "id",
+            "number",
+            "address",
+            "lon",
+            "lat",
+            "building",
+            "unit_grid",
+            "community",
+            "street",
+            "head",
+            "head_name",
+            "member_count",
+        ]
         read_only_fields = fields
 
 
@@ -95,8 +127,21 @@ class BuildingSerializer(serializers.ModelSerializer):
 class OrganisationSerializer(serializers.ModelSerializer):
     class Meta:
         model = Organisation
-        fields = ["id", "name", "kind", "credit_code", "address", "building", "contact_name", "contact_phone_masked",
-                  "lon", "lat", "unit_grid", "community", "street"]  # fmt: skip
+        fields = [
+            "id",
+            "name",
+            "kind",
+            "credit_code",
+            "address",
+            "building",
+            "contact_name",
+            "contact_phone_masked",
+            "lon",
+            "lat",
+            "unit_grid",
+            "community",
+            "street",
+        ]
         read_only_fields = fields
 
 

@@ -76,8 +76,16 @@ def household_list(user, *, node: GridNode | None = None, q: str = "", tag: str 
     return qs.annotate(member_count=Count("members"))
 
 
-def resident_list(user, *, node: GridNode | None = None, q: str = "", id_number: str = "", phone: str = "",
-                  tag: str = "", household: int | None = None) -> QuerySet[Resident]:  # fmt: skip
+def resident_list(
+    user,
+    *,
+    node: GridNode | None = None,
+    q: str = "",
+    id_number: str = "",
+    phone: str = "",
+    tag: str = "",
+    household: int | None = None,
+) -> QuerySet[Resident]:
     """Residents for lists and exports. `id_number` and `phone` match exactly, through the
     keyed hash; `q` matches the name's start or the household's address."""
     qs = visible_residents(user).select_related("household").order_by("household__number", "id")
@@ -195,7 +203,7 @@ def households_in_bbox(user, box: BBox, *, limit: int = BBOX_MAX_POINTS) -> dict
                     "tags": sorted(tags_by_household.get(pk, ())),
                 }
                 for pk, lon, lat, number, address in rows
-            ],  # fmt: skip
+            ],
         }
     # Cell index = floor((coordinate - min) / cell size), computed by the database.
     cell_w = (box.max_lon - box.min_lon) / BBOX_CELLS
@@ -245,7 +253,7 @@ def area_features(user, box: BBox, level: int) -> dict:
                     "households": households,
                     "residents": residents,
                     "tagged": tagged.get(pk, 0),
-                },  # fmt: skip
+                },
             }
             for pk, code, name, lv, households, residents, boundary in nodes
         ],
