@@ -57,6 +57,7 @@ class ResidentSerializer(serializers.ModelSerializer):
 
     household_number = serializers.CharField(source="household.number", read_only=True)
     address = serializers.CharField(source="household.address", read_only=True)
+    relation_label = serializers.CharField(source="get_relation_display", read_only=True)
     tags = serializers.SerializerMethodField()
 
     class Meta:
@@ -70,6 +71,7 @@ class ResidentSerializer(serializers.ModelSerializer):
             "sex",
             "birth_date",
             "relation",
+            "relation_label",
             "id_number_masked",
             "phone_masked",
             "tags",

@@ -1,0 +1,166 @@
+// The household grid map (户况网格图). Grid polygons of the level that fits the zoom,
+// coloured by a chosen measure; households as clustered markers with a symbol per tag,
+// fetched for the viewport only; a click on a house opens its card. It needs no base layer:
+// with no tiles reachable everything still draws on a plain background.
+(function () {
+  "use strict";
+  const config = JSON.parse(document.getElementById("map-config").textContent);
+  const text = JSON.parse(document.getElementById("map-text").textContent);
+  const categories = Object.fromEntries(config.categories.map((c) => [c.code, c]));
+  const ramp = ["#f7fbff", "#deebf7", "#c6dbef", "#9ecae1", "#6baed6", "#4292c6", "#2171b5", "#084594"];
+  const esc = (s) => String(s ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
+
+  function levelForZoom(zoom) {
+    const level = zoom <= 11 ? 1 : zoom <= 13 ? 2 : zoom <= 14 ? 3 : 4;
+    return Math.max(level, config.minLevel);
+  }
+
+  function getJSON(url) {
+    return fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } }).then((r) => {
+      if (!r.ok) throw new Error(`HTTP ${r.status}`);
+      return r.json();
+    });
+  }
+
+  window.householdMapInit = function (map) {
+    const container = map.getContainer();
+    const measure = document.getElementById("measure");
+    const areas = L.geoJSON(null, { style: () => ({ color: "#333", weight: 1, fillOpacity: 0.45 }) }).addTo(map);
+    const houses = L.markerClusterGroup({ maxClusterRadius: 40, disableClusteringAtZoom: 18, chunkedLoading: true });
+    houses.addTo(map);
+    let requestId = 0;
+
+    map.fitBounds(config.bounds);
+
+    function bbox() {
+      const b = map.getBounds();
+      return [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map((v) => v.toFixed(6)).join(",");
+    }
+
+    function colour(features) {
+      const key = measure.value;
+      const max = Math.max(1, ...features.map((f) => f.properties[key] || 0));
+      areas.setStyle((f) => {
+        const v = f.properties[key] || 0;
+        return { color: "#333", weight: 1, fillOpacity: 0.45, fillColor: ramp[Math.min(ramp.length - 1, Math.floor((v / max) * (ramp.length - 1)))] };
+      });
+    }
+
+    function houseIcon(h) {
+      const tags = h.tags.map((code) => categories[code]).filter(Boolean);
+      const first = tags[0];
+      return L.divIcon({
+        className: "household-marker" + (first ? " tagged" : ""),
+        html: first ? esc(first.symbol) : "",
+        iconSize: [22, 22],
+      });
+    }
+
+    function load() {
+      const id = ++requestId;
+      const level = levelForZoom(map.getZoom());
+      container.classList.remove("loaded");
+      const box = bbox();
+      Promise.all([
+        getJSON(`/api/residents/areas/?level=${level}&bbox=${box}`),
+        getJSON(`/api/residents/households/in-bbox/?bbox=${box}`),
+      ])
+        .then(([collection, data]) => {
+          if (id !== requestId) return; // a newer view is loading
+          areas.clearLayers();
+          areas.addData(collection);
+          areas.eachLayer((layer) => {
+            const p = layer.feature.properties;
+            layer.bindTooltip(`${esc(p.name)} · ${p.households} ${text.households} · ${p.residents} ${text.residents} · ${p.tagged} ${text.tagged}`);
+            layer.on("click", () => map.fitBounds(layer.getBounds()));
+          });
+          colour(collection.features);
+          houses.clearLayers();
+          const markers = [];
+          if (data.mode === "points") {
+            for (const h of data.households) {
+              const marker = L.marker([h.lat, h.lon], { icon: houseIcon(h), title: h.address });
+              marker.on("click", () => openHousehold(h.id));
+              markers.push(marker);
+            }
+          } else {
+            for (const c of data.clusters) {
+              const size = 24 + Math.min(26, Math.round(Math.log10(c.count) * 8));
+              const marker = L.marker([c.lat, c.lon], {
+                icon: L.divIcon({ className: "cell-marker", html: String(c.count), iconSize: [size, size] }),
+              });
+              marker.on("click", () => map.setView([c.lat, c.lon], map.getZoom() + 2));
+              markers.push(marker);
+            }
+            // Server-side cells are clusters already: draw them outside the cluster group.
+          }
+          if (data.mode === "points") houses.addLayers(markers);
+          else markers.forEach((m) => houses.addLayer(m));
+          container.dataset.level = String(level);
+          container.dataset.features = String(collection.features.length);
+          container.dataset.mode = data.mode;
+          container.dataset.households = String(data.count);
+          container.classList.add("loaded");
+        })
+        .catch((error) => {
+          container.dataset.error = error.message;
+          container.classList.add("failed");
+        });
+    }
+
+    function openHousehold(pk) {
+      getJSON(`/api/residents/households/${pk}/`).then((h) => {
+        const rows = h.members
+          .map((m) => {
+            const tags = m.tags
+              .map((t) => `<span class="tag" style="background:${esc((categories[t.code] || {}).color || "#777")}" title="${esc(t.name)}">${esc(t.symbol)}</span>`)
+              .join(" ");
+            return `<tr><td><a href="/registry/residents/${m.id}/">${esc(m.name)}</a></td><td>${esc(m.relation_label || m.relation)}</td>` +
+              `<td class="id-number">${esc(m.id_number_masked)}</td><td>${esc(m.phone_masked)}</td><td>${tags}</td></tr>`;
+          })
+          .join("");
+        document.getElementById("card-hint").hidden = true;
+        document.getElementById("household-card").innerHTML =
+          `<h2>${esc(h.address)}</h2><p class="muted">${esc(h.number)} · ${esc(h.community.name)} · ${esc(h.unit_grid.name)} ${esc(h.unit_grid.code)}</p>` +
+          `<table><thead><tr><th>${text.name}</th><th>${text.relation}</th><th>${text.id_number}</th><th>${text.phone}</th><th>${text.tags}</th></tr></thead>` +
+          `<tbody>${rows}</tbody></table><p><a href="/registry/households/${h.id}/">${text.open}</a></p>`;
+        document.getElementById("card").dataset.household = String(h.id);
+      });
+    }
+
+    function search(query) {
+      const list = document.getElementById("search-results");
+      const isId = /^\d{17}[\dXx]$/.test(query);
+      const url = isId
+        ? `/api/residents/residents/?id_number=${encodeURIComponent(query)}&page_size=20`
+        : `/api/residents/residents/?q=${encodeURIComponent(query)}&page_size=20`;
+      getJSON(url).then((page) => {
+        list.innerHTML = page.results.length
+          ? page.results.map((r) => `<li><a href="#" data-household="${r.household}">${esc(r.name)}</a> <span class="muted">${esc(r.address)} · ${esc(r.id_number_masked)}</span></li>`).join("")
+          : `<li class="muted">${text.none}</li>`;
+        list.querySelectorAll("a[data-household]").forEach((a) =>
+          a.addEventListener("click", (event) => {
+            event.preventDefault();
+            const pk = Number(a.dataset.household);
+            getJSON(`/api/residents/households/${pk}/`).then((h) => map.setView([h.lat, h.lon], 18));
+            openHousehold(pk);
+          })
+        );
+      });
+    }
+
+    measure.addEventListener("change", () => colour(areas.toGeoJSON().features));
+    document.getElementById("map-search").addEventListener("submit", (event) => {
+      event.preventDefault();
+      const query = document.getElementById("search").value.trim();
+      if (query) search(query);
+    });
+    let timer = null;
+    map.on("moveend", () => {
+      clearTimeout(timer);
+      timer = setTimeout(load, 150);
+    });
+    load();
+    window.householdMap = { map, openHousehold, load };
+  };
+})();
