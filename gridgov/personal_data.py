@@ -19,7 +19,7 @@ url-safe base64 of 32 bytes: `python -c "from cryptography.fernet import Fernet;
 print(Fernet.generate_key().decode())"`); decryption tries each, so a key can be rotated.
 Hashes use the first hash key only: rotating it means recomputing the hash columns. With
 DEBUG on and a variable unset, a fixed development key is used; without DEBUG the process
-refuses to seal or open anything.
+refuses to seal or open anything (settings.GRIDGOV_DEVELOPMENT_KEYS).
 """
 
 import base64
@@ -46,7 +46,7 @@ def _keys(name: str, development: str) -> list[str]:
     keys = [k.strip() for k in os.environ.get(name, "").split(",") if k.strip()]
     if keys:
         return keys
-    if settings.DEBUG:
+    if getattr(settings, "GRIDGOV_DEVELOPMENT_KEYS", False):
         return [development]
     raise ImproperlyConfigured(f"{name} is not set; personal data cannot be stored or read without it.")
 

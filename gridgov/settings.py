@@ -224,4 +224,7 @@ LOGGING = {
 GRIDGOV_IMPORT_MAX_BYTES = int(os.environ.get("GRIDGOV_IMPORT_MAX_BYTES", str(10 * 1024 * 1024)))
 GRIDGOV_IMPORT_MAX_ROWS = int(os.environ.get("GRIDGOV_IMPORT_MAX_ROWS", "20000"))
 # Personal data keys (gridgov.personal_data) are read from GRIDGOV_DATA_KEY and
-# GRIDGOV_HASH_KEY there, not here, so they never sit in the settings object.
+# GRIDGOV_HASH_KEY there, not here, so they never sit in the settings object. Fixed
+# development keys stand in for unset ones only when DJANGO_DEBUG was on at start-up (decided
+# here, like SECRET_KEY's, so that a test run's DEBUG=False does not change it).
+GRIDGOV_DEVELOPMENT_KEYS = DEBUG
