@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -231,7 +232,7 @@ def import_page(request):
                 _("Imported %(h)d households and %(r)d residents into %(node)s.")
                 % {"h": report.households, "r": report.residents, "node": node.name},
             )
-            return redirect(f"/registry/households/?node={node.pk}")
+            return redirect(f"{reverse('registry-household-list')}?node={node.pk}")
         token = None
     elif request.method == "POST" and form.is_valid():
         data = form.cleaned_data["file"].read()

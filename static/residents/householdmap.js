@@ -10,8 +10,11 @@
   const ramp = ["#f7fbff", "#deebf7", "#c6dbef", "#9ecae1", "#6baed6", "#4292c6", "#2171b5", "#084594"];
   const esc = (s) => String(s ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
 
+  // The first zoom at which each level is drawn: streets, communities, base grids, unit grids.
+  const LEVEL_ZOOM = { 1: 0, 2: 12, 3: 14, 4: 15 };
+
   function levelForZoom(zoom) {
-    const level = zoom <= 11 ? 1 : zoom <= 13 ? 2 : zoom <= 14 ? 3 : 4;
+    const level = zoom >= LEVEL_ZOOM[4] ? 4 : zoom >= LEVEL_ZOOM[3] ? 3 : zoom >= LEVEL_ZOOM[2] ? 2 : 1;
     return Math.max(level, config.minLevel);
   }
 
@@ -26,7 +29,9 @@
     const container = map.getContainer();
     const measure = document.getElementById("measure");
     const areas = L.geoJSON(null, { style: () => ({ color: "#333", weight: 1, fillOpacity: 0.45 }) }).addTo(map);
-    const houses = L.markerClusterGroup({ maxClusterRadius: 40, disableClusteringAtZoom: 18, chunkedLoading: true });
+    // animate: false: split/merge animations can leave the group waiting for a transition
+    // that never ends (seen in headless Chromium), and then it stops drawing new markers.
+    const houses = L.markerClusterGroup({ maxClusterRadius: 40, disableClusteringAtZoom: 18, animate: false });
     houses.addTo(map);
     let requestId = 0;
 
@@ -46,14 +51,23 @@
       });
     }
 
+    // A click on a polygon opens the next level inside it: fit the polygon, but zoom in at
+    // least far enough that its children are the level drawn.
+    function drillInto(layer, level) {
+      const bounds = layer.getBounds();
+      const zoom = Math.max(map.getBoundsZoom(bounds), LEVEL_ZOOM[Math.min(4, level + 1)], map.getZoom() + (level >= 4 ? 1 : 0));
+      map.setView(bounds.getCenter(), Math.min(zoom, map.getMaxZoom()));
+    }
+
+    // A house is a circle; a house with tagged members shows the first tag's symbol in its
+    // colour, and a count when there are more.
     function houseIcon(h) {
       const tags = h.tags.map((code) => categories[code]).filter(Boolean);
       const first = tags[0];
-      return L.divIcon({
-        className: "household-marker" + (first ? " tagged" : ""),
-        html: first ? esc(first.symbol) : "",
-        iconSize: [22, 22],
-      });
+      const html = first
+        ? `<span style="background:${esc(first.color)}">${esc(first.symbol)}</span>${tags.length > 1 ? `<sup>${tags.length}</sup>` : ""}`
+        : "";
+      return L.divIcon({ className: "household-marker" + (first ? " tagged" : ""), html, iconSize: [22, 22] });
     }
 
     function load() {
@@ -72,7 +86,7 @@
           areas.eachLayer((layer) => {
             const p = layer.feature.properties;
             layer.bindTooltip(`${esc(p.name)} · ${p.households} ${text.households} · ${p.residents} ${text.residents} · ${p.tagged} ${text.tagged}`);
-            layer.on("click", () => map.fitBounds(layer.getBounds()));
+            layer.on("click", () => drillInto(layer, p.level));
           });
           colour(collection.features);
           houses.clearLayers();
@@ -161,6 +175,6 @@
       timer = setTimeout(load, 150);
     });
     load();
-    window.householdMap = { map, openHousehold, load };
+    window.householdMap = { map, houses, areas, openHousehold, load };
   };
 })();

@@ -134,3 +134,16 @@ def test_admin_search_finds_a_resident_by_exact_id_number(registry, people, clie
     page = client_for(admin_user).get("/admin/residents/resident/", {"q": open_value(resident.id_number_cipher)})
     assert resident.id_number_masked in page.content.decode()
     assert page.context["cl"].result_count == 1
+
+
+def test_page_links_lead_to_the_registry_pages_not_the_api(registry, people, client_for):
+    client = client_for(people.center)
+    household = Household.objects.first()
+    resident = household.members.first()
+    listing = client.get("/registry/households/").content.decode()
+    assert f'href="/registry/households/{household.pk}/"' in listing
+    detail = client.get(f"/registry/households/{household.pk}/").content.decode()
+    assert f'href="/registry/residents/{resident.pk}/"' in detail
+    page = client.get(f"/registry/residents/{resident.pk}/").content.decode()
+    assert f'action="/registry/residents/{resident.pk}/reveal/"' in page
+    assert "/api/" not in listing.replace('href="/api/docs/"', "")
