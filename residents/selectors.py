@@ -7,8 +7,7 @@ Nothing here decrypts: rows carry the masked personal data only.
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Avg, Count, F, FloatField, IntegerField, Prefetch, Q, QuerySet
-from django.db.models.functions import Cast, Floor
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,11 +18,9 @@ from grids.models import GridNode, Level
 
 from .models import Building, Household, Organisation, Resident, ResidentTag, SpecialCategory
 
-# The map sends single households up to this many in the viewport, and grid cells with
-# counts beyond it: a browser draws 2,000 clustered markers without trouble.
+# The map gets single households up to this many in the viewport, and counted grid nodes
+# beyond it: a browser draws 2,000 clustered markers without trouble.
 BBOX_MAX_POINTS = 2000
-# Cells per viewport side when the map gets clusters instead of points.
-BBOX_CELLS = 24
 
 
 def visible_households(user) -> QuerySet[Household]:
@@ -170,15 +167,17 @@ class BBox:
 
 
 def households_in_bbox(user, box: BBox, *, limit: int = BBOX_MAX_POINTS) -> dict:
-    """The household map's data for a viewport, in at most three queries whatever it holds.
+    """The household map's data for a viewport, in two queries whatever it holds.
 
-    Up to `limit` households: each with its point and the symbols of its members' active
-    tags (one query for households, one for their tags). More than that: counts on a
-    BBOX_CELLS × BBOX_CELLS grid of cells, grouped in the database (one count query and one
-    grouped query), which the map draws as clusters.
+    Up to `limit` households: each with its point and the codes of its members' active tags
+    (one query for the households, one for their tags); the map clusters them. More than
+    that: one counted marker per grid node in view, from the nodes' cached household counts
+    (one query over at most 1,144 nodes, however many households), at the level that suits
+    the viewport's size.
     """
     qs = visible_households(user).in_bbox(box.min_lon, box.min_lat, box.max_lon, box.max_lat)
-    rows = list(qs.order_by("id").values_list("id", "lon", "lat", "number", "address")[: limit + 1])
+    # No ORDER BY: the database may stop at the limit instead of sorting the whole viewport.
+    rows = list(qs.order_by().values_list("id", "lon", "lat", "number", "address")[: limit + 1])
     if len(rows) <= limit:
         tags_by_household: dict[int, set[str]] = defaultdict(set)
         if rows:
@@ -205,24 +204,27 @@ def households_in_bbox(user, box: BBox, *, limit: int = BBOX_MAX_POINTS) -> dict
                 for pk, lon, lat, number, address in rows
             ],
         }
-    # Cell index = floor((coordinate - min) / cell size), computed by the database.
-    cell_w = (box.max_lon - box.min_lon) / BBOX_CELLS
-    cell_h = (box.max_lat - box.min_lat) / BBOX_CELLS
-    cells = (
-        qs.annotate(
-            cx=Cast(Floor((F("lon") - box.min_lon) / cell_w), IntegerField()),
-            cy=Cast(Floor((F("lat") - box.min_lat) / cell_h), IntegerField()),
-        )
-        .values("cx", "cy")
-        .annotate(
-            n=Count("id"),
-            lon=Cast(Avg("lon"), FloatField()),
-            lat=Cast(Avg("lat"), FloatField()),
-        )
-        .order_by()
+    return {"mode": "clusters", **node_clusters(user, box)}
+
+
+# Viewport width (degrees of longitude) from which a coarser level's nodes carry the counts.
+CLUSTER_LEVEL_WIDTHS = [(0.12, Level.COMMUNITY), (0.04, Level.BASE_GRID), (0.0, Level.UNIT_GRID)]
+
+
+def node_clusters(user, box: BBox) -> dict:
+    scope = scope_for(user)
+    width = box.max_lon - box.min_lon
+    level = next(lv for w, lv in CLUSTER_LEVEL_WIDTHS if width >= w)
+    if not scope.everything and scope.nodes:
+        # Below the user's own posts only: a grid manager's clusters are unit grids.
+        level = max(level, min(Level.UNIT_GRID, min(n.level for n in scope.nodes) + 1))
+    nodes = (
+        GridNode.objects.filter(scope.node_q(), level=level, households__gt=0)
+        .filter(min_lon__lte=box.max_lon, max_lon__gte=box.min_lon, min_lat__lte=box.max_lat, max_lat__gte=box.min_lat)
+        .values_list("id", "min_lon", "min_lat", "max_lon", "max_lat", "households")
     )
-    clusters = [{"lon": c["lon"], "lat": c["lat"], "count": c["n"]} for c in cells]
-    return {"mode": "clusters", "count": sum(c["count"] for c in clusters), "clusters": clusters}
+    clusters = [{"node": pk, "lon": (x0 + x1) / 2, "lat": (y0 + y1) / 2, "count": n} for pk, x0, y0, x1, y1, n in nodes]
+    return {"count": sum(c["count"] for c in clusters), "level": level, "clusters": clusters}
 
 
 def area_features(user, box: BBox, level: int) -> dict:

@@ -33,6 +33,8 @@
     // that never ends (seen in headless Chromium), and then it stops drawing new markers.
     const houses = L.markerClusterGroup({ maxClusterRadius: 40, disableClusteringAtZoom: 18, animate: false });
     houses.addTo(map);
+    // Past 2,000 households in view the server sends one counted marker per grid node instead.
+    const cells = L.layerGroup().addTo(map);
     let requestId = 0;
 
     map.fitBounds(config.bounds);
@@ -90,6 +92,7 @@
           });
           colour(collection.features);
           houses.clearLayers();
+          cells.clearLayers();
           const markers = [];
           if (data.mode === "points") {
             for (const h of data.households) {
@@ -104,12 +107,10 @@
                 icon: L.divIcon({ className: "cell-marker", html: String(c.count), iconSize: [size, size] }),
               });
               marker.on("click", () => map.setView([c.lat, c.lon], map.getZoom() + 2));
-              markers.push(marker);
+              cells.addLayer(marker);
             }
-            // Server-side cells are clusters already: draw them outside the cluster group.
           }
-          if (data.mode === "points") houses.addLayers(markers);
-          else markers.forEach((m) => houses.addLayer(m));
+          houses.addLayers(markers);
           container.dataset.level = String(level);
           container.dataset.features = String(collection.features.length);
           container.dataset.mode = data.mode;

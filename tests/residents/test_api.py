@@ -141,16 +141,20 @@ def test_households_in_bbox_use_a_constant_number_of_queries_whatever_they_hold(
     assert all(t == "disabled" for h in tagged for t in h["tags"])
 
 
-def test_households_in_bbox_turn_into_counted_cells_past_the_limit(registry, people, monkeypatch):
-    from django.test import RequestFactory
-
-    request = RequestFactory().get("/")
-    request.user = people.center
+def test_past_the_limit_households_in_bbox_become_counted_grid_nodes_of_the_users_area(registry, streets, people):
     box = selectors.BBox.parse("116,33,119,36")
     result = selectors.households_in_bbox(people.center, box, limit=5)
     assert result["mode"] == "clusters"
+    assert result["level"] == Level.COMMUNITY
     assert result["count"] == Household.objects.count()
-    assert all(c["count"] >= 1 for c in result["clusters"])
+    own = selectors.households_in_bbox(people.zhongxin, box, limit=5)
+    assert own["count"] == Household.objects.filter(street=streets["中心街街道"]).count()
+    assert not GridNode.objects.filter(pk__in=[c["node"] for c in own["clusters"]], code__startswith="370402100")
+    base = people.grid_manager.assignments.get().node
+    box = selectors.BBox(base.min_lon, base.min_lat, base.max_lon, base.max_lat)
+    small = selectors.households_in_bbox(people.grid_manager, box, limit=1)
+    assert small["level"] == Level.UNIT_GRID  # a grid manager's clusters are the unit grids of their base grid
+    assert {c["node"] for c in small["clusters"]} <= set(base.get_children().values_list("pk", flat=True))
 
 
 @pytest.mark.parametrize("bbox", ["", "1,2,3", "a,b,c,d", "10,10,5,5", "0,0,200,10", "nan,1,2,3"])
