@@ -218,17 +218,7 @@ class ResidentTagAdmin(NoDeleteMixin, admin.ModelAdmin):
     show_full_result_count = False
 
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .filter(
-                scope_for(request.user).located_q(
-                    street="resident__household__street",
-                    community="resident__household__community",
-                    unit_grid="resident__household__unit_grid",
-                )
-            )
-        )
+        return super().get_queryset(request).filter(scope_for(request.user).located_q())
 
     def has_add_permission(self, request):
         return False

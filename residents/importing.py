@@ -371,7 +371,15 @@ def _write(actor, households: dict[str, dict], residents: list[dict]) -> None:
     today = timezone.localdate()
     ResidentTag.objects.bulk_create(
         [
-            ResidentTag(resident_id=p.pk, category=c, start_date=today, created_by=actor)
+            ResidentTag(
+                resident_id=p.pk,
+                category=c,
+                start_date=today,
+                created_by=actor,
+                unit_grid_id=households[r["household"]]["found"].unit_grid_id,
+                community_id=households[r["household"]]["found"].community_id,
+                street_id=households[r["household"]]["found"].street_id,
+            )
             for p, r in zip(people, residents, strict=True)
             for c in r["tags"]
         ],

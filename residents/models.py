@@ -209,6 +209,12 @@ class ResidentTag(models.Model):
     sets end_date and keeps the row: who was in which category on any day stays answerable."""
 
     resident = models.ForeignKey(Resident, on_delete=models.PROTECT, related_name="tags", verbose_name=_("resident"))
+    # The resident's household's grids, copied here (and moved with the household) so that
+    # tagged-resident counts by grid and scoped tag lists read this small table alone,
+    # never the wide resident and household tables.
+    unit_grid = models.ForeignKey(GridNode, on_delete=models.PROTECT, related_name="+")
+    community = models.ForeignKey(GridNode, on_delete=models.PROTECT, related_name="+")
+    street = models.ForeignKey(GridNode, on_delete=models.PROTECT, related_name="+")
     category = models.ForeignKey(
         SpecialCategory, on_delete=models.PROTECT, related_name="tags", verbose_name=_("category")
     )

@@ -131,15 +131,8 @@ def categories() -> list[SpecialCategory]:
 
 
 def tag_list(user) -> QuerySet[ResidentTag]:
-    scope = scope_for(user)
     return (
-        ResidentTag.objects.filter(
-            scope.located_q(
-                street="resident__household__street",
-                community="resident__household__community",
-                unit_grid="resident__household__unit_grid",
-            )
-        )
+        ResidentTag.objects.filter(scope_for(user).located_q())
         .select_related("resident", "category")
         .order_by("-start_date", "id")
     )
@@ -264,11 +257,12 @@ def area_features(user, box: BBox, level: int) -> dict:
 
 def tagged_residents_by_node(user, level: int, node_ids: list[int]) -> dict[int, int]:
     """Residents with at least one active tag, counted per node of `level` (one grouped query)."""
+    # The tag rows carry their grids: this reads the tag table alone.
     column = {
-        Level.STREET: "resident__household__street_id",
-        Level.COMMUNITY: "resident__household__community_id",
-        Level.BASE_GRID: "resident__household__unit_grid__parent_id",
-        Level.UNIT_GRID: "resident__household__unit_grid_id",
+        Level.STREET: "street_id",
+        Level.COMMUNITY: "community_id",
+        Level.BASE_GRID: "unit_grid__parent_id",
+        Level.UNIT_GRID: "unit_grid_id",
     }[level]
     rows = (
         ResidentTag.objects.active(timezone.localdate())

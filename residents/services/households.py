@@ -19,6 +19,7 @@ from ..models import (
     Organisation,
     Relation,
     Resident,
+    ResidentTag,
     Sex,
 )
 from .common import EDIT_ACTION, _bump_counts, _check_in_scope, _location_fields, _text, place
@@ -107,6 +108,9 @@ def household_update(
             setattr(household, key, value)
         fields += ["lon", "lat", "unit_grid", "community", "street"]
         if old_unit != found.unit_grid_id:
+            ResidentTag.objects.filter(resident__household=household).update(
+                unit_grid_id=found.unit_grid_id, community_id=found.community_id, street_id=found.street_id
+            )
             members = household.members.count()
             _bump_counts(old_unit, households=-1, residents=-members)
             _bump_counts(found.unit_grid_id, households=1, residents=members)

@@ -116,8 +116,12 @@ def resident_tag_add(
             _("%(r)s is already tagged %(c)s.") % {"r": resident, "c": category},
             field="category",
         )
+    household = resident.household
     return ResidentTag.objects.create(
         resident=resident,
+        unit_grid_id=household.unit_grid_id,
+        community_id=household.community_id,
+        street_id=household.street_id,
         category=category,
         start_date=start_date,
         note=_text(note, field="note", label=_("Note"), max_length=200, required=False),

@@ -126,6 +126,9 @@ def test_moving_a_household_moves_its_counts(registry, streets, people):
     services.household_update(actor=people.center, household=household, lon=lon, lat=lat)
     household.refresh_from_db()
     assert household.street_id == streets["税郭镇"].pk
+    assert set(ResidentTag.objects.filter(resident__household=household).values_list("street_id", flat=True)) <= {
+        streets["税郭镇"].pk
+    }
     target.refresh_from_db()
     assert target.households == 3
     assert target.residents >= members
