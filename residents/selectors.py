@@ -47,7 +47,7 @@ def active_tags_prefetch(to_attr: str = "active_tags") -> Prefetch:
     )
 
 
-def _node_filter(qs, node: GridNode | None, *, prefix: str = ""):
+def in_node(qs, node: GridNode | None, *, prefix: str = ""):
     """Narrow to a grid node's subtree using the stored street/community/unit grid columns."""
     if node is None:
         return qs
@@ -65,7 +65,7 @@ def _node_filter(qs, node: GridNode | None, *, prefix: str = ""):
 def household_list(user, *, node: GridNode | None = None, q: str = "", tag: str = "") -> QuerySet[Household]:
     """Households for lists and exports, newest grid code first; one query a page."""
     qs = visible_households(user).select_related("unit_grid", "community", "street", "head").order_by("number")
-    qs = _node_filter(qs, node)
+    qs = in_node(qs, node)
     if q:
         qs = qs.filter(Q(address__icontains=q) | Q(number__startswith=q) | Q(head__name__startswith=q))
     if tag:
@@ -86,7 +86,7 @@ def resident_list(
     """Residents for lists and exports. `id_number` and `phone` match exactly, through the
     keyed hash; `q` matches the name's start or the household's address."""
     qs = visible_residents(user).select_related("household").order_by("household__number", "id")
-    qs = _node_filter(qs, node, prefix="household__")
+    qs = in_node(qs, node, prefix="household__")
     if household:
         qs = qs.filter(household_id=household)
     if q:

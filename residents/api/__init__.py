@@ -267,7 +267,7 @@ class BuildingViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         qs = selectors.visible_buildings(self.request.user).order_by("id")
-        return selectors._node_filter(qs, _node_param(self.request)) if self.action == "list" else qs
+        return selectors.in_node(qs, _node_param(self.request)) if self.action == "list" else qs
 
     @extend_schema(parameters=[NODE])
     def list(self, request, *args, **kwargs):
@@ -287,7 +287,7 @@ class OrganisationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet
     def get_queryset(self):
         qs = selectors.visible_organisations(self.request.user).order_by("id")
         if self.action == "list":
-            qs = selectors._node_filter(qs, _node_param(self.request))
+            qs = selectors.in_node(qs, _node_param(self.request))
             if kind := self.request.query_params.get("kind"):
                 qs = qs.filter(kind=kind)
         return qs

@@ -222,3 +222,50 @@ def test_the_openapi_schema_lists_the_registry_endpoints(people, client_for):
         "/api/residents/organisations/",
     ]:
         assert path in paths
+
+
+def test_an_organisation_is_registered_with_a_masked_contact_phone_that_only_permitted_roles_reveal(
+    district, streets, people, client_for
+):
+    unit = GridNode.objects.filter(level=Level.UNIT_GRID, code__startswith=streets["中心街街道"].code).first()
+    lon, lat = point_in(unit)
+    data = {"name": "枣庄市光明超市", "kind": "shop", "address": "光明路9号", "lon": lon, "lat": lat,
+            "contact_name": "周杰", "contact_phone": "13912345678"}  # fmt: skip
+    response = client_for(people.center).post("/api/residents/organisations/", data)
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["contact_phone_masked"] == "139****5678"
+    assert "13912345678" not in response.content.decode()
+    url = f"/api/residents/organisations/{body['id']}/reveal/"
+    assert client_for(people.zhongxin).post(url, {"field": "contact_phone"}).status_code == 403
+    shuiguo = client_for(people.shuiguo).get(f"/api/residents/organisations/{body['id']}/")
+    assert shuiguo.status_code == 404
+    revealed = client_for(people.center).post(url, {"field": "contact_phone"})
+    assert revealed.json()["value"] == "13912345678"
+    assert RevealLog.objects.filter(field="contact_phone").count() == 1
+
+
+def test_only_the_district_edits_the_special_population_categories(categories, people, client_for):
+    data = {"code": "veteran", "name": "退役军人", "symbol": "军", "color": "#336699", "responsible_role": "community",
+            "visit_interval_days": 90}  # fmt: skip
+    assert client_for(people.zhongxin).post("/api/residents/categories/", data).status_code == 403
+    assert client_for(people.center).post("/api/residents/categories/", data).status_code == 201
+    bad = client_for(people.center).patch(
+        f"/api/residents/categories/{categories['dibao'].pk}/", {"color": "red"}, content_type="application/json"
+    )
+    assert bad.status_code == 400
+    assert bad.json()["field"] == "color"
+
+
+def test_a_tag_is_added_and_ended_through_the_api_and_stays_as_history(registry, categories, people, client_for):
+    client = client_for(people.center)
+    resident = Resident.objects.first()
+    response = client.post(f"/api/residents/residents/{resident.pk}/tags/", {"category": "released"})
+    assert response.status_code == 201, response.content
+    tag = response.json()
+    assert client.post(f"/api/residents/residents/{resident.pk}/tags/", {"category": "released"}).status_code == 409
+    ended = client.post(f"/api/residents/tags/{tag['id']}/end/", {})
+    assert ended.status_code == 200
+    assert ended.json()["end_date"]
+    assert client.get("/api/residents/tags/?category=released").json()["count"] == 1
+    assert client.get("/api/residents/tags/?category=released&active=1").json()["count"] == 0
