@@ -7,7 +7,8 @@ Nothing here decrypts: rows carry the masked personal data only.
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -70,7 +71,10 @@ def household_list(user, *, node: GridNode | None = None, q: str = "", tag: str 
         qs = qs.filter(Q(address__icontains=q) | Q(number__startswith=q) | Q(head__name__startswith=q))
     if tag:
         qs = qs.filter(pk__in=ResidentTag.objects.active().filter(category__code=tag).values("resident__household_id"))
-    return qs.annotate(member_count=Count("members"))
+    # A correlated count, computed for the rows of the page only (a JOIN + GROUP BY would
+    # aggregate the whole area's residents before the LIMIT).
+    members = Resident.objects.filter(household=OuterRef("pk")).order_by().values("household").annotate(n=Count("id"))
+    return qs.annotate(member_count=Coalesce(Subquery(members.values("n")[:1]), 0))
 
 
 def resident_list(
