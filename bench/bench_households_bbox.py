@@ -169,6 +169,38 @@ def main():
     street_box = f"{street.min_lon},{street.min_lat},{street.max_lon},{street.max_lat}"
     scoped = measure(client, f"/api/residents/households/in-bbox/?bbox={street_box}", args.repeat)
 
+    # The registry's lists at this scale, for the district and for a street officer.
+    from gridgov.personal_data import open_value
+    from residents.models import Resident
+
+    someone = Resident.objects.exclude(id_number_cipher="").order_by("id")[1000]
+    number = open_value(someone.id_number_cipher)
+    lists = []
+    for who, user in [("center", users.get(username="center")), (officer.username, officer)]:
+        client.force_login(user)
+        for label, list_url in [
+            ("API households, page 1", "/api/residents/households/"),
+            ("API residents, page 1", "/api/residents/residents/"),
+            ("API residents by exact ID number", f"/api/residents/residents/?id_number={number}"),
+            ("API residents named 王…", "/api/residents/residents/?q=王"),
+            ("page: households list", "/registry/households/"),
+            ("page: residents list", "/registry/residents/"),
+        ]:
+            if list_url.startswith("/registry/"):
+                from django.db import connection
+                from django.test.utils import CaptureQueriesContext
+
+                samples = []
+                for _ in range(max(5, args.repeat // 3)):
+                    with CaptureQueriesContext(connection) as captured:
+                        started = time.perf_counter()
+                        assert client.get(list_url).status_code == 200
+                        samples.append((time.perf_counter() - started) * 1000)
+                lists.append((who, label, statistics.median(samples), len(captured.captured_queries)))
+            else:
+                result = measure(client, list_url, max(5, args.repeat // 3))
+                lists.append((who, label, result["median_ms"], result["queries"]))
+
     engine = "PostgreSQL" if url.startswith("postgres") else "SQLite"
     print(f"\n{datetime.date.today()}, {machine()}, {engine}\n")
     if seed_seconds is not None:
@@ -185,6 +217,9 @@ def main():
             f"({r['range_ms'][0]:.1f}–{r['range_ms'][1]:.1f}) | {'/'.join(map(str, r['queries']))} "
             f"| {level}, {n}, {ms:.1f} ms, {q} |"
         )
+    print("\n| who | list | median ms | queries |\n|---|---|---|---|")
+    for who, label, ms, q in lists:
+        print(f"| {who} | {label} | {ms:.1f} | {q} |")
     print(
         f"\nStreet officer of {street.name}, the whole street's box: {scoped['body']['count']:,} households, "
         f"{scoped['body']['mode']}, {scoped['median_ms']:.1f} ms, {scoped['queries']} queries."

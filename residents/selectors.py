@@ -174,18 +174,22 @@ def households_in_bbox(user, box: BBox, *, limit: int = BBOX_MAX_POINTS) -> dict
     """
     qs = visible_households(user).in_bbox(box.min_lon, box.min_lat, box.max_lon, box.max_lat)
     # No ORDER BY: the database may stop at the limit instead of sorting the whole viewport.
-    rows = list(qs.order_by().values_list("id", "lon", "lat", "number", "address")[: limit + 1])
+    rows = list(qs.order_by().values_list("id", "lon", "lat", "number", "address", "unit_grid_id")[: limit + 1])
     if len(rows) <= limit:
         tags_by_household: dict[int, set[str]] = defaultdict(set)
         if rows:
+            # Through the tags' own unit grid column (indexed, a few dozen tags a grid): the
+            # tags of the viewport's unit grids, then those of the households in view.
+            in_view = {row[0] for row in rows}
             tag_rows = (
                 ResidentTag.objects.active()
-                .filter(resident__household__in=qs.order_by().values("id"))
+                .filter(unit_grid_id__in={row[5] for row in rows})
                 .values_list("resident__household_id", "category__code")
                 .distinct()
             )
             for household_id, code in tag_rows:
-                tags_by_household[household_id].add(code)
+                if household_id in in_view:
+                    tags_by_household[household_id].add(code)
         return {
             "mode": "points",
             "count": len(rows),
@@ -198,7 +202,7 @@ def households_in_bbox(user, box: BBox, *, limit: int = BBOX_MAX_POINTS) -> dict
                     "address": address,
                     "tags": sorted(tags_by_household.get(pk, ())),
                 }
-                for pk, lon, lat, number, address in rows
+                for pk, lon, lat, number, address, _unit in rows
             ],
         }
     return {"mode": "clusters", **node_clusters(user, box)}
