@@ -207,9 +207,10 @@ def import_page(request):
     """Upload → dry run (every bad row listed) → confirm → the same service commits."""
     scope = scope_for(request.user)
     can_import = request.user.is_superuser or scope.has_role(*REGISTRY_EDITORS)
-    form = ImportForm(request.POST or None, request.FILES or None, user=request.user)
+    confirming = request.method == "POST" and "confirm" in request.POST
+    form = ImportForm(None if confirming else (request.POST or None), request.FILES or None, user=request.user)
     report = token = None
-    if request.method == "POST" and "confirm" in request.POST:
+    if confirming:
         pending = request.session.get("registry_import", {})
         token = request.POST.get("token", "")
         if token not in pending:
