@@ -90,6 +90,9 @@ def measure(client, url: str, repeat: int) -> dict:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    # The query log is a bounded deque: after a seed in this process it is full, and a full
+    # log would count every request as 0 queries.
+    connection.queries_log.clear()
     samples, body, queries = [], None, 0
     for i in range(repeat):
         with CaptureQueriesContext(connection) as captured:
@@ -191,6 +194,7 @@ def main():
                 from django.test.utils import CaptureQueriesContext
 
                 samples = []
+                connection.queries_log.clear()
                 for _ in range(max(5, args.repeat // 3)):
                     with CaptureQueriesContext(connection) as captured:
                         started = time.perf_counter()

@@ -141,8 +141,9 @@ class Resident(models.Model):
     relation = models.CharField(_("relation to head"), max_length=20, choices=Relation.choices, default=Relation.OTHER)
     id_number_cipher = models.TextField(blank=True, editable=False)
     # Keyed hash: "find by ID number" is an indexed exact match; the unique constraint below
-    # keeps a person from being registered twice.
-    id_number_hash = models.CharField(max_length=64, blank=True, editable=False)
+    # keeps a person from being registered twice. The plain index is there too because
+    # SQLite's planner does not use the constraint's partial index for `= <hash>`.
+    id_number_hash = models.CharField(max_length=64, blank=True, editable=False, db_index=True)
     id_number_masked = models.CharField(_("ID number"), max_length=24, blank=True, editable=False)
     phone_cipher = models.TextField(blank=True, editable=False)
     phone_hash = models.CharField(max_length=64, blank=True, editable=False, db_index=True)
