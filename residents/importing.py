@@ -270,7 +270,14 @@ def registry_import(*, actor, node: GridNode, data: bytes, commit: bool = False)
                 err(row_number, "birth_date", exc.message)
         id_number = get("id_number")
         sealed_id = sealed_phone = personal_data.EMPTY
+        raw_id = row[lookup["id_number"]] if "id_number" in lookup and lookup["id_number"] < len(row) else None
         try:
+            if isinstance(raw_id, (int, float)):
+                # Excel keeps 15 significant digits: an 18-digit number typed into a number cell
+                # has already lost its last digits, and no check can tell which.
+                raise InvalidInput(
+                    _("The ID number is stored as a number and has lost digits; format the column as text.")
+                )
             if id_number:
                 parsed = personal_data.parse_id_number(id_number, today=today)
                 sealed_id = personal_data.seal_id_number(parsed.number)

@@ -180,3 +180,43 @@ def test_the_import_page_lists_bad_rows_and_offers_no_confirm(community, categor
     response = client_for(community_user).post("/registry/import/", {"node": community.pk, "file": bad})
     assert response.status_code == 200
     assert "xlsx" in response.content.decode()
+
+
+def test_an_id_number_typed_into_a_number_cell_is_reported_as_such(community, categories):
+    rows = good_rows(community)[:1]
+    rows[0][6] = 370402198001010011  # Excel keeps this as 3.70402198001010E+17
+    report = registry_import(actor=None, node=community, data=sheet(rows))
+    assert [(e.row, e.column) for e in report.errors] == [(2, "身份证号")]
+    assert "format the column as text" in report.errors[0].message
+
+
+@pytest.mark.parametrize(
+    ("url", "status"),
+    [
+        ("/api/residents/households/?node=abc", 400),
+        ("/api/residents/households/?node=999999", 404),
+        ("/api/residents/areas/?level=9&bbox=116,33,119,36", 400),
+        ("/api/residents/areas/?level=x&bbox=116,33,119,36", 400),
+        ("/api/residents/residents/?household=x&page=2", 404),
+        ("/registry/households/?node=abc&page=zz", 200),
+        ("/registry/map/?node=999999", 404),
+    ],
+)
+def test_bad_query_parameters_get_4xx_not_500(district, people, client_for, url, status):
+    assert client_for(people.center).get(url).status_code == status
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"address": "x", "lon": "abc", "lat": 34.8},
+        {"address": "x", "lon": "nan", "lat": 34.8},
+        {"address": "x", "lon": 1e308, "lat": 34.8},
+        {"address": "", "lon": 117.5, "lat": 34.8},
+        {"address": "x" * 500, "lon": 117.5, "lat": 34.8},
+    ],
+)
+def test_bad_household_input_gets_a_400(district, people, client_for, data):
+    response = client_for(people.center).post("/api/residents/households/", data)
+    assert response.status_code == 400
+    assert not Household.objects.exists()
