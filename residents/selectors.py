@@ -208,8 +208,15 @@ def households_in_bbox(user, box: BBox, *, limit: int = BBOX_MAX_POINTS) -> dict
     return {"mode": "clusters", **node_clusters(user, box)}
 
 
-# Viewport width (degrees of longitude) from which a coarser level's nodes carry the counts.
-CLUSTER_LEVEL_WIDTHS = [(0.12, Level.COMMUNITY), (0.04, Level.BASE_GRID), (0.0, Level.UNIT_GRID)]
+# Viewport width (degrees of longitude) from which a coarser level's nodes carry the counts:
+# the level the map draws as polygons at that width (static/residents/householdmap.js,
+# LEVEL_ZOOM, for a map about 900 px wide), so each polygon carries one count.
+CLUSTER_LEVEL_WIDTHS = [
+    (0.4, Level.STREET),
+    (0.1, Level.COMMUNITY),
+    (0.05, Level.BASE_GRID),
+    (0.0, Level.UNIT_GRID),
+]
 
 
 def node_clusters(user, box: BBox) -> dict:

@@ -31,8 +31,15 @@
     const areas = L.geoJSON(null, { style: () => ({ color: "#333", weight: 1, fillOpacity: 0.45 }) }).addTo(map);
     // animate: false: split/merge animations can leave the group waiting for a transition
     // that never ends (seen in headless Chromium), and then it stops drawing new markers.
-    const houses = L.markerClusterGroup({ maxClusterRadius: 40, disableClusteringAtZoom: 18, animate: false });
+    const houses = L.markerClusterGroup({ maxClusterRadius: 40, animate: false, zoomToBoundsOnClick: false });
     houses.addTo(map);
+    // Households of one apartment building share its point: that cluster fans out at once
+    // (zooming in would show the same cluster again); any other zooms to its households.
+    houses.on("clusterclick", (e) => {
+      const bounds = e.layer.getBounds();
+      if (bounds.getNorthEast().equals(bounds.getSouthWest()) || map.getZoom() >= map.getMaxZoom()) e.layer.spiderfy();
+      else e.layer.zoomToBounds({ padding: [20, 20] });
+    });
     // Past 2,000 households in view the server sends one counted marker per grid node instead.
     const cells = L.layerGroup().addTo(map);
     let requestId = 0;
@@ -102,7 +109,7 @@
             }
           } else {
             for (const c of data.clusters) {
-              const size = 24 + Math.min(26, Math.round(Math.log10(c.count) * 8));
+              const size = 22 + Math.min(18, Math.round(Math.log10(c.count) * 5));
               const marker = L.marker([c.lat, c.lon], {
                 icon: L.divIcon({ className: "cell-marker", html: String(c.count), iconSize: [size, size] }),
               });
@@ -130,14 +137,14 @@
             const tags = m.tags
               .map((t) => `<span class="tag" style="background:${esc((categories[t.code] || {}).color || "#777")}" title="${esc(t.name)}">${esc(t.symbol)}</span>`)
               .join(" ");
-            return `<tr><td><a href="/registry/residents/${m.id}/">${esc(m.name)}</a></td><td>${esc(m.relation_label || m.relation)}</td>` +
-              `<td class="id-number">${esc(m.id_number_masked)}</td><td>${esc(m.phone_masked)}</td><td>${tags}</td></tr>`;
+            return `<tr><td><a href="/registry/residents/${m.id}/">${esc(m.name)}</a><br><small class="muted">${esc(m.relation_label || m.relation)}</small></td>` +
+              `<td class="id-number">${esc(m.id_number_masked)}</td><td>${esc(m.phone_masked)}<br>${tags}</td></tr>`;
           })
           .join("");
         document.getElementById("card-hint").hidden = true;
         document.getElementById("household-card").innerHTML =
           `<h2>${esc(h.address)}</h2><p class="muted">${esc(h.number)} · ${esc(h.community.name)} · ${esc(h.unit_grid.name)} ${esc(h.unit_grid.code)}</p>` +
-          `<table><thead><tr><th>${text.name}</th><th>${text.relation}</th><th>${text.id_number}</th><th>${text.phone}</th><th>${text.tags}</th></tr></thead>` +
+          `<table><thead><tr><th>${text.name}</th><th>${text.id_number}</th><th>${text.phone} · ${text.tags}</th></tr></thead>` +
           `<tbody>${rows}</tbody></table><p><a href="/registry/households/${h.id}/">${text.open}</a></p>`;
         document.getElementById("card").dataset.household = String(h.id);
       });

@@ -145,7 +145,7 @@ def test_past_the_limit_households_in_bbox_become_counted_grid_nodes_of_the_user
     box = selectors.BBox.parse("116,33,119,36")
     result = selectors.households_in_bbox(people.center, box, limit=5)
     assert result["mode"] == "clusters"
-    assert result["level"] == Level.COMMUNITY
+    assert result["level"] == Level.STREET  # a 3° wide view: one count per street
     assert result["count"] == Household.objects.count()
     own = selectors.households_in_bbox(people.zhongxin, box, limit=5)
     assert own["count"] == Household.objects.filter(street=streets["中心街街道"]).count()
