@@ -9,6 +9,7 @@ from tqdm import tqdm
 from gridgov.errors import DomainError
 from grids import demo
 from grids.models import GridNode
+from residents import demo as registry_demo
 
 # Each step takes the shared SeedContext and returns a line saying what it made. Later
 # apps add their steps here (households, appeals, campaigns, funding …).
@@ -16,6 +17,8 @@ STEPS = [
     ("grid tree", demo.seed_tree),
     ("departments", demo.seed_departments),
     ("staff", demo.seed_staff),
+    ("special-population categories", registry_demo.seed_categories),
+    ("households and residents", registry_demo.seed_registry),
 ]
 
 
