@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "leaflet",
     "accounts",
     "grids",
+    "petitions",
 ]
 
 MIDDLEWARE = [

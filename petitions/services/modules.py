@@ -1,0 +1,35 @@
+"""The editable data of the appeals app: module owners and the working-day calendar."""
+
+import datetime
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from accounts.roles import Role
+from accounts.scopes import require_role
+from grids.models import Department
+
+from ..models import CalendarDay, ServiceModule
+from ..modules import DEFAULT_MODULES
+
+
+@transaction.atomic
+def module_owners_link(*, actor) -> int:
+    """Set each default module's owner by its department code, where the department exists
+    and the module has no owner yet (an owner set by hand is kept)."""
+    require_role(actor, Role.ADMIN, action=_("change service modules"))
+    departments = {d.code: d for d in Department.objects.all()}
+    linked = 0
+    for _number, code, _name, _en, owner_code, _limit in DEFAULT_MODULES:
+        department = departments.get(owner_code)
+        if department is not None:
+            linked += ServiceModule.objects.filter(code=code, owner__isnull=True).update(owner=department)
+    return linked
+
+
+@transaction.atomic
+def calendar_day_set(*, actor, date: datetime.date, is_workday: bool, name: str = "") -> CalendarDay:
+    """Mark a day as a holiday or a make-up working day (replaces what the day said before)."""
+    require_role(actor, Role.ADMIN, action=_("change the calendar"))
+    day, _created = CalendarDay.objects.update_or_create(date=date, defaults={"is_workday": is_workday, "name": name})
+    return day
