@@ -108,9 +108,7 @@ def check_allowed(actor, appeal, action: str) -> Move:
         return move
     scope = scope_for(actor)
     if not scope.has_role(*move.roles):
-        raise NotAllowed(
-            _("Your role may not %(action)s an appeal.") % {"action": action_label(action)}, code="role"
-        )
+        raise NotAllowed(_("Your role may not %(action)s an appeal.") % {"action": action_label(action)}, code="role")
     if move.unit and not in_handling_unit(actor, appeal):
         raise NotAllowed(
             _("Only the handling unit may %(action)s this appeal.") % {"action": action_label(action)},

@@ -42,11 +42,7 @@ MAX_EXTENSION_DAYS = 20
 def _locked(appeal: Appeal | int) -> Appeal:
     pk = appeal.pk if isinstance(appeal, Appeal) else appeal
     # of=("self",): lock the appeal only, not the joined grid node and module rows.
-    return (
-        Appeal.objects.select_for_update(of=("self",))
-        .select_related("handling_node", "module")
-        .get(pk=pk)
-    )
+    return Appeal.objects.select_for_update(of=("self",)).select_related("handling_node", "module").get(pk=pk)
 
 
 def _event(appeal: Appeal, *, actor, action: str, from_status: str, note: str = "", **data) -> AppealEvent:
@@ -98,7 +94,11 @@ def _iso(value: datetime.datetime | None) -> str | None:
 
 @transaction.atomic
 def appeal_register(
-    *, actor, appeal: Appeal | int, module: ServiceModule | int | str | None = None, priority: str | None = None,
+    *,
+    actor,
+    appeal: Appeal | int,
+    module: ServiceModule | int | str | None = None,
+    priority: str | None = None,
     note: str = "",
 ) -> Appeal:
     """立案: confirm or correct the module and the priority."""
@@ -177,7 +177,11 @@ def _check_unit(department, node) -> None:
 
 @transaction.atomic
 def appeal_dispatch(
-    *, actor, appeal: Appeal | int, department: Department | None = None, node: GridNode | None = None,
+    *,
+    actor,
+    appeal: Appeal | int,
+    department: Department | None = None,
+    node: GridNode | None = None,
     note: str = "",
 ) -> Appeal:
     """分流交办: to a department or a street/community, with its deadline."""
@@ -408,7 +412,11 @@ def appeal_add_photos(*, actor, appeal: Appeal | int, photos: Sequence, note: st
     appeal = _locked(appeal)
     if appeal.status not in OPEN_STATUSES:
         raise Conflict(_("Photos can be added only to an open appeal."), code="closed")
-    if actor is not None and not actor.is_superuser and not Appeal.objects.visible_to(actor).filter(pk=appeal.pk).exists():
+    if (
+        actor is not None
+        and not actor.is_superuser
+        and not Appeal.objects.visible_to(actor).filter(pk=appeal.pk).exists()
+    ):
         raise NotAllowed(_("You may not add photos to this appeal."))
     event = _event(appeal, actor=actor, action="photo", from_status=appeal.status, note=_note(note))
     save_photos(appeal=appeal, photos=checked, actor=actor, event=event)
