@@ -3,11 +3,14 @@ from rest_framework.routers import DefaultRouter
 
 from accounts.api import MeView
 from grids.api import AssignmentViewSet, DepartmentViewSet, GridNodeViewSet, LocateView
+from petitions.api import AppealViewSet, ModuleViewSet
 
 router = DefaultRouter()
 router.register("grids/nodes", GridNodeViewSet, basename="gridnode")
 router.register("grids/departments", DepartmentViewSet, basename="department")
 router.register("grids/assignments", AssignmentViewSet, basename="assignment")
+router.register("appeals/modules", ModuleViewSet, basename="appeal-module")
+router.register("appeals", AppealViewSet, basename="appeal")
 
 urlpatterns = [
     path("me/", MeView.as_view(), name="api-me"),

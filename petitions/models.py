@@ -288,6 +288,9 @@ class AppealPhoto(models.Model):
         verbose_name_plural = _("appeal photos")
         ordering = ["uploaded_at", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.appeal_id}: {self.image.name}"
+
 
 class ExtensionStatus(models.TextChoices):
     PENDING = "pending", _("Pending")
@@ -322,6 +325,9 @@ class ExtensionRequest(models.Model):
                 fields=["appeal"], condition=Q(status="pending"), name="extension_one_pending_per_appeal"
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.appeal_id}: +{self.days} ({self.status})"
 
 
 class Open311Key(models.Model):
