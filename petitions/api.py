@@ -296,7 +296,7 @@ class AppealViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         call(appeal, data)
         return Response(self._detail(appeal.pk))
 
-    def _post(name, serializer_class, call, doc, url=None):  # noqa: N805 - a factory used in the class body
+    def _post(name, serializer_class, call, doc, url=None):
         # `name` must be the attribute the action is bound to: DRF maps the method to it by name.
         def act(self, request, pk=None):
             return self._act(pk, serializer_class, lambda appeal, data: call(request.user, appeal, data))
@@ -316,7 +316,8 @@ class AppealViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         "立案: confirm or correct module and priority.",
     )  # fmt: skip
     merge = _post(
-        "merge", MergeSerializer, lambda u, a, d: services.appeal_merge(actor=u, appeal=a, into=d["into"], note=d["note"]),
+        "merge", MergeSerializer,
+        lambda u, a, d: services.appeal_merge(actor=u, appeal=a, into=d["into"], note=d["note"]),
         "重复件: merge into an open appeal.",
     )  # fmt: skip
     reject = _post(
