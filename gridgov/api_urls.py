@@ -9,8 +9,8 @@ router = DefaultRouter()
 router.register("grids/nodes", GridNodeViewSet, basename="gridnode")
 router.register("grids/departments", DepartmentViewSet, basename="department")
 router.register("grids/assignments", AssignmentViewSet, basename="assignment")
-router.register("appeals/modules", ModuleViewSet, basename="appeal-module")
-router.register("appeals", AppealViewSet, basename="appeal")
+router.register("appeals/modules", ModuleViewSet, basename="api-appeal-module")
+router.register("appeals", AppealViewSet, basename="api-appeal")
 
 urlpatterns = [
     path("me/", MeView.as_view(), name="api-me"),

@@ -230,6 +230,11 @@ class Appeal(models.Model):
         return self.handling_department or self.handling_node
 
     @property
+    def handling_unit_name(self) -> str:
+        unit = self.handling_unit
+        return unit.name if unit else ""
+
+    @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
 
