@@ -9,6 +9,7 @@ from tqdm import tqdm
 from gridgov.errors import DomainError
 from grids import demo
 from grids.models import GridNode
+from petitions import demo as petitions_demo
 
 # Each step takes the shared SeedContext and returns a line saying what it made. Later
 # apps add their steps here (households, appeals, campaigns, funding …).
@@ -16,6 +17,7 @@ STEPS = [
     ("grid tree", demo.seed_tree),
     ("departments", demo.seed_departments),
     ("staff", demo.seed_staff),
+    ("appeals", petitions_demo.seed_appeals),
 ]
 
 

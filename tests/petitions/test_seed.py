@@ -1,0 +1,33 @@
+import random
+
+import pytest
+
+from grids import demo as grids_demo
+from petitions import demo
+from petitions.models import Appeal, AppealEvent, Open311Key, ServiceModule, Status
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_seed_step_makes_appeals_with_timelines_and_a_demo_key(district):
+    ctx = grids_demo.SeedContext(rng=random.Random(3), scale="small")
+    grids_demo.seed_departments(ctx)
+    said = demo.seed_appeals(ctx)
+    assert Appeal.objects.count() == demo.PER_YEAR["small"]
+    assert ServiceModule.objects.filter(owner__isnull=True).count() == 0
+    assert Open311Key.objects.filter(name="demo").exists() and ctx.open311_key in said
+    # Every appeal's timeline starts with its reception and ends in its current status.
+    for appeal in Appeal.objects.prefetch_related("events")[:50]:
+        events = list(appeal.events.all())
+        assert events[0].action == "create" and events[-1].to_status == appeal.status
+        assert [e.at for e in events] == sorted(e.at for e in events)
+    closed = Appeal.objects.filter(status=Status.CLOSED)
+    assert closed.exists() and not closed.filter(satisfaction="").exists()
+    assert not Appeal.objects.filter(status=Status.DISPATCHED, deadline__isnull=True).exists()
+    assert AppealEvent.objects.count() > 5 * Appeal.objects.count()
+
+
+def test_seed_district_ends_with_the_appeals_step():
+    from grids.management.commands.seed_district import STEPS
+
+    assert STEPS[-1] == ("appeals", demo.seed_appeals)
