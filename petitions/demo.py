@@ -18,7 +18,7 @@ from accounts.roles import Role
 from grids.models import Assignment, Department, GridNode, Level
 
 from . import calendar
-from .models import Appeal, AppealEvent, CalendarDay, Priority, ServiceModule, Status
+from .models import Appeal, AppealEvent, CalendarDay, ServiceModule, Status
 from .reporter import seal_reporter
 
 PER_YEAR = {"paper": 100_000, "small": 300}
