@@ -2,7 +2,7 @@
 
 from django.db.models import Q
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -61,7 +61,8 @@ class AppealSerializer(serializers.ModelSerializer):
         ]  # fmt: skip
         read_only_fields = fields
 
-    def get_handling_unit(self, appeal) -> UnitSerializer | None:
+    @extend_schema_field(UnitSerializer(allow_null=True))
+    def get_handling_unit(self, appeal) -> dict | None:
         return unit_of(appeal)
 
 
@@ -69,6 +70,9 @@ class EventSerializer(serializers.ModelSerializer):
     actor = serializers.CharField(source="actor.__str__", read_only=True, default=None)
     action_label = serializers.SerializerMethodField()
     photos = serializers.SerializerMethodField()
+    # Plain strings in the schema: the status values are those of the appeal's `status`.
+    from_status = serializers.CharField(read_only=True)
+    to_status = serializers.CharField(read_only=True)
 
     class Meta:
         model = AppealEvent
@@ -92,6 +96,8 @@ class PhotoSerializer(serializers.ModelSerializer):
 
 
 class ExtensionSerializer(serializers.ModelSerializer):
+    status = serializers.CharField(read_only=True, help_text="pending, approved or refused")
+
     class Meta:
         model = ExtensionRequest
         fields = ["id", "days", "reason", "status", "requested_at", "decided_at", "old_deadline", "new_deadline"]
@@ -116,7 +122,9 @@ class AppealDetailSerializer(AppealSerializer):
 
 
 class AppealCreateSerializer(serializers.Serializer):
-    source = serializers.ChoiceField(choices=[c for c in Source.choices if c[0] != Source.OPEN311])
+    # Open311 appeals come in through /open311/v2/ with a client key; appeal_create refuses
+    # them here (same choice set as the appeal's own source, so the schema has one enum).
+    source = serializers.ChoiceField(choices=Source.choices)
     module = serializers.CharField(help_text="module id or code")
     description = serializers.CharField(max_length=4000)
     lon = serializers.FloatField()

@@ -17,7 +17,7 @@ from PIL import Image, UnidentifiedImageError
 
 from accounts.roles import Role
 from accounts.scopes import require_role
-from gridgov.errors import InvalidInput, NotFound
+from gridgov.errors import InvalidInput, NotAllowed
 from grids.locator import locate
 
 from ..models import Appeal, AppealEvent, AppealPhoto, Open311Key, Priority, ServiceModule, Source, Status
@@ -141,8 +141,10 @@ def appeal_create(
     if source not in Source.values:
         raise InvalidInput(_("Unknown source %(s)s.") % {"s": source}, field="source")
     if source == Source.OPEN311:
-        if open311_client is None or open311_client.revoked_at is not None:
-            raise NotFound(_("Open311 appeals need a valid API key."), code="api_key")
+        if open311_client is None:
+            raise InvalidInput(_("Open311 appeals come in through /open311/v2/ with a client key."), field="source")
+        if open311_client.revoked_at is not None:
+            raise NotAllowed(_("This Open311 API key has been revoked."), code="api_key")
     else:
         require_role(actor, *SOURCE_ROLES[source], action=_("take in appeals from this channel"))
     if priority not in Priority.values:

@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.utils import timezone
 
-from gridgov.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from gridgov.errors import Conflict, InvalidInput, NotAllowed
 from petitions import services
 from petitions.models import Appeal, AppealEvent, AppealPhoto, Colour, ExtensionRequest, Source, Status
 from petitions.transitions import TRANSITIONS, available_actions
@@ -286,7 +286,7 @@ def test_a_street_officer_cannot_take_hotline_calls(people, modules, places):
 
 def test_open311_intake_needs_a_client_key(people, modules, places):
     lon, lat = places["zhongxin"]
-    with pytest.raises(NotFound):
+    with pytest.raises(InvalidInput):
         services.appeal_create(
             actor=None, source=Source.OPEN311, module=modules["sanitation"], description="x", lon=lon, lat=lat
         )
