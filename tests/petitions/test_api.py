@@ -216,3 +216,38 @@ def test_the_modules_endpoint_lists_the_seventeen_with_owners(modules, people, c
 def test_the_appeals_api_is_in_the_openapi_schema(people, client_for):
     schema = client_for(people.center).get("/api/schema/").content.decode()
     assert "/api/appeals/{id}/dispatch/" in schema and "/api/appeals/queue/" in schema
+
+
+@pytest.mark.parametrize(
+    ("source", "who"),
+    [("hotline", "center"), ("web", "center"), ("visit", "grid_manager"), ("grid", "assistant"), ("visit", "zhongxin")],
+)
+def test_an_appeal_can_be_taken_in_from_each_staff_channel(people, modules, places, client_for, source, who):
+    lon, lat = places["zhongxin"]
+    response = client_for(getattr(people, who)).post(
+        "/api/appeals/",
+        {"source": source, "module": "municipal", "description": "井盖松动", "lon": lon, "lat": lat},
+        content_type="application/json",
+    )
+    assert response.status_code == 201, response.content
+    assert response.json()["source"] == source and response.json()["status"] == "received"
+
+
+def test_open311_cannot_be_claimed_as_a_source_through_the_staff_api(people, modules, places, client_for):
+    lon, lat = places["zhongxin"]
+    response = client_for(people.center).post(
+        "/api/appeals/",
+        {"source": "open311", "module": "municipal", "description": "x", "lon": lon, "lat": lat},
+        content_type="application/json",
+    )
+    assert response.status_code == 400 and not Appeal.objects.exists()
+
+
+def test_an_auditor_may_not_take_appeals_in(people, modules, places, client_for):
+    lon, lat = places["zhongxin"]
+    response = client_for(people.auditor).post(
+        "/api/appeals/",
+        {"source": "hotline", "module": "municipal", "description": "x", "lon": lon, "lat": lat},
+        content_type="application/json",
+    )
+    assert response.status_code == 403 and not Appeal.objects.exists()
