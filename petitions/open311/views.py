@@ -9,6 +9,7 @@ any response (GET requests needs no key and is public).
 
 import datetime
 import json
+import re
 import uuid
 from xml.etree import ElementTree as ET
 
@@ -30,6 +31,9 @@ JURISDICTION = getattr(settings, "OPEN311_JURISDICTION", "shizhong.zaozhuang.gov
 MAX_REQUESTS = 1000  # the spec's default response volume
 MAX_SPAN = datetime.timedelta(days=90)
 CLOSED = (Status.CLOSED, Status.REJECTED, Status.MERGED)
+# XML 1.0 cannot carry C0 control characters other than tab, newline and carriage return;
+# a description pasted with one must not make the whole list unparseable.
+XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 class Open311Error(Exception):
@@ -69,7 +73,7 @@ def _fill(element, row: dict) -> None:
         elif isinstance(value, bool):
             child.text = "true" if value else "false"
         elif value is not None:
-            child.text = str(value)
+            child.text = XML_ILLEGAL.sub("", str(value))
 
 
 def error(fmt: str, status: int, description: str) -> HttpResponse:

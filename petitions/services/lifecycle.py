@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gridgov.errors import Conflict, InvalidInput, NotAllowed
+from gridgov.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from grids.models import Department, GridNode, Level
 
 from .. import calendar
@@ -42,7 +42,12 @@ MAX_EXTENSION_DAYS = 20
 def _locked(appeal: Appeal | int) -> Appeal:
     pk = appeal.pk if isinstance(appeal, Appeal) else appeal
     # of=("self",): lock the appeal only, not the joined grid node and module rows.
-    return Appeal.objects.select_for_update(of=("self",)).select_related("handling_node", "module").get(pk=pk)
+    locked = (
+        Appeal.objects.select_for_update(of=("self",)).select_related("handling_node", "module").filter(pk=pk).first()
+    )
+    if locked is None:
+        raise NotFound(_("No appeal %(n)s.") % {"n": pk})
+    return locked
 
 
 def _event(appeal: Appeal, *, actor, action: str, from_status: str, note: str = "", **data) -> AppealEvent:

@@ -176,3 +176,9 @@ def test_the_key_command_prints_a_key_once_and_stores_only_its_hash(db):
         call_command("open311_key", "city-app", stdout=StringIO())
     call_command("open311_key", "city-app", "--revoke", stdout=StringIO())
     assert Open311Key.objects.get(name="city-app").revoked_at is not None
+
+
+def test_control_characters_in_a_description_do_not_break_the_xml(client, api_key, places):
+    assert post_request(client, places, api_key, description="bell\x07 and\ttab").status_code == 200
+    root = xml(client.get("/open311/v2/requests.xml"))
+    assert root.find("request").findtext("description") == "bell and\ttab"
