@@ -91,10 +91,11 @@ def _callers(rng: random.Random, count: int, name) -> list:
 def seed_appeals(ctx) -> str:
     from grids.demo import chinese_name
 
-    from .services import module_owners_link, open311_key_create
+    from .services import module_defaults_ensure, module_owners_link, open311_key_create
     from .services.keys import key_hash
 
     rng = ctx.rng
+    module_defaults_ensure(actor=None)  # `seed_district --reset` flushes what the migration made
     module_owners_link(actor=None)
     modules = list(ServiceModule.objects.filter(is_active=True).select_related("owner"))
     weights = [MODULE_WEIGHTS.get(m.code, 2) for m in modules]

@@ -21,7 +21,7 @@ from .lifecycle import (
     appeal_transfer,
     appeal_verify,
 )
-from .modules import calendar_day_set, module_owners_link
+from .modules import calendar_day_set, module_defaults_ensure, module_owners_link
 
 __all__ = [
     "appeal_add_photos",
@@ -42,6 +42,7 @@ __all__ = [
     "appeal_transfer",
     "appeal_verify",
     "calendar_day_set",
+    "module_defaults_ensure",
     "module_owners_link",
     "open311_key_create",
     "open311_key_revoke",

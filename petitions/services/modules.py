@@ -10,7 +10,27 @@ from accounts.scopes import require_role
 from grids.models import Department
 
 from ..models import CalendarDay, ServiceModule
-from ..modules import DEFAULT_MODULES
+from ..modules import DEFAULT_MODULES, HOLIDAYS
+
+
+@transaction.atomic
+def module_defaults_ensure(*, actor) -> int:
+    """Create the default modules and announced holidays that are missing (a flushed database
+    has lost what the data migration made); rows that exist are left as edited."""
+    require_role(actor, Role.ADMIN, action=_("change service modules"))
+    made = 0
+    for number, code, name, name_en, _owner, limit in DEFAULT_MODULES:
+        _module, created = ServiceModule.objects.get_or_create(
+            code=code, defaults={"number": number, "name": name, "name_en": name_en, "limit_days": limit}
+        )
+        made += created
+    for year in HOLIDAYS.values():
+        days = [(d, False, name) for d, name in year["off"]] + [(d, True, "调休上班") for d in year["work"]]
+        for day, is_workday, name in days:
+            CalendarDay.objects.get_or_create(
+                date=datetime.date.fromisoformat(day), defaults={"is_workday": is_workday, "name": name}
+            )
+    return made
 
 
 @transaction.atomic

@@ -31,3 +31,11 @@ def test_seed_district_ends_with_the_appeals_step():
     from grids.management.commands.seed_district import STEPS
 
     assert STEPS[-1] == ("appeals", demo.seed_appeals)
+
+
+def test_the_seed_restores_the_default_modules_after_a_flush(district):
+    ServiceModule.objects.all().delete()
+    ctx = grids_demo.SeedContext(rng=random.Random(4), scale="small")
+    grids_demo.seed_departments(ctx)
+    demo.seed_appeals(ctx)
+    assert ServiceModule.objects.count() == 17
