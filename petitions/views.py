@@ -285,9 +285,9 @@ def _intake(request, *, source: str, template: str, extra: dict):
 @login_required
 def hotline_intake(request):
     """The 96361 intake form: caller, module, place (map or address), text; one submit."""
-    return _intake(
-        request, source=Source.HOTLINE, template="petitions/hotline.html", extra={"priorities": Priority.choices}
-    )
+    district = GridNode.objects.filter(level=Level.DISTRICT).values_list("id", flat=True).first()
+    extra = {"priorities": Priority.choices, "district_id": district}
+    return _intake(request, source=Source.HOTLINE, template="petitions/hotline.html", extra=extra)
 
 
 @login_required

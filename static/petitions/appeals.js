@@ -23,23 +23,42 @@
     showLocated(lon, lat);
   }
 
+  // Draw grid polygons from the API (the base layer may be missing: this is what the
+  // operator orients by). Clicks on a polygon bubble up to the map.
+  function drawGrid(map, nodeId, level, fit) {
+    return fetch(`/api/grids/nodes/${nodeId}/geojson/?level=${level}`, { credentials: "same-origin" })
+      .then((r) => (r.ok ? r.json() : Promise.reject(new Error(`HTTP ${r.status}`))))
+      .then((collection) => {
+        const layer = L.geoJSON(collection, {
+          style: { color: "#555", weight: 1, fillColor: "#9bb7d4", fillOpacity: 0.25 },
+          onEachFeature: (f, l) => l.bindTooltip(`${f.properties.name} · ${f.properties.code}`),
+        }).addTo(map);
+        if (fit && collection.features.length) map.fitBounds(layer.getBounds());
+      })
+      .catch(() => null);
+  }
+
   window.appealPickMap = function (map) {
     let marker = null;
     map.setView([34.857, 117.555], 11);
+    const root = document.getElementById("district-id");
+    const drawn = root ? drawGrid(map, JSON.parse(root.textContent), 2, true) : Promise.resolve();
     map.on("click", (event) => {
       if (marker) marker.remove();
       marker = L.marker(event.latlng).addTo(map);
       setPoint(event.latlng.lng, event.latlng.lat);
     });
-    map.getContainer().classList.add("loaded");
+    drawn.then(() => map.getContainer().classList.add("loaded"));
   };
 
   window.appealShowMap = function (map) {
     const lon = JSON.parse(document.getElementById("appeal-lon").textContent);
     const lat = JSON.parse(document.getElementById("appeal-lat").textContent);
+    const unit = document.getElementById("unit-grid-id");
+    const drawn = unit ? drawGrid(map, JSON.parse(unit.textContent), 4, false) : Promise.resolve();
     L.marker([lat, lon]).addTo(map);
     map.setView([lat, lon], 15);
-    map.getContainer().classList.add("loaded");
+    drawn.then(() => map.getContainer().classList.add("loaded"));
   };
 
   document.addEventListener("DOMContentLoaded", () => {

@@ -6,7 +6,6 @@ from grids.services import assignment_start
 from petitions.models import Appeal, ServiceModule, Status
 from petitions.services import module_owners_link
 from tests.factories import UserFactory
-from tests.petitions.conftest import point_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -18,7 +17,6 @@ def test_an_appeal_goes_from_the_hotline_to_closed_and_the_timeline_shows_every_
     assignment_start(actor=None, user=operator, role=Role.HOTLINE, node=district)
     module_owners_link(actor=None)
     street = GridNode.objects.get(name="中心街街道", level=Level.STREET)
-    lon, lat = point_in(street)
 
     # 1. The 96361 operator takes the call.
     login("hotline")
@@ -29,8 +27,11 @@ def test_an_appeal_goes_from_the_hotline_to_closed_and_the_timeline_shows_every_
     page.fill("#id_description", "小区门口路灯三天不亮")
     page.fill("#id_address", "中心街 12 号")
     page.wait_for_selector("#pickmap.loaded")
-    page.fill("#id_lon", f"{lon:.6f}")
-    page.fill("#id_lat", f"{lat:.6f}")
+    assert page.locator("#pickmap path.leaflet-interactive").count() == 4  # the communities to click on
+    # Put the place on the map: click inside 中心街's first community (features come in code order).
+    page.locator("#pickmap path.leaflet-interactive").first.click()
+    page.wait_for_selector("#located.ok")
+    assert page.input_value("#id_lon") and page.input_value("#id_lat")
     screenshot("appeal-1-hotline-intake")
     page.click("#submit-intake")
     page.wait_for_url("**/appeals/hotline/?done=*")
