@@ -273,3 +273,21 @@ def test_the_caller_lookup_is_scoped_and_constant_in_queries(make_appeal, people
     assert (street < everything and len(street) == 2) or not everything  # no personal_data: no blind index
     make_appeal("dispatched", phone="13911112222")
     assert lookup(people.center)[1] == queries
+
+
+def test_the_queue_tabs_sort_cases_into_overdue_and_due_soon(make_appeal, people, client_for):
+    import datetime
+
+    from django.utils import timezone
+
+    late, soon, later = (make_appeal("in_progress") for _ in range(3))
+    now = timezone.now()
+    Appeal.objects.filter(pk=late.pk).update(deadline=now - datetime.timedelta(hours=2))
+    Appeal.objects.filter(pk=soon.pk).update(deadline=now + datetime.timedelta(hours=20))
+    Appeal.objects.filter(pk=later.pk).update(deadline=now + datetime.timedelta(days=6))
+    client = client_for(people.zhongxin)
+    assert ids(client.get("/api/appeals/queue/?tab=overdue")) == {late.pk}
+    assert ids(client.get("/api/appeals/queue/?tab=due_soon")) == {soon.pk}
+    assert ids(client.get("/api/appeals/queue/")) == {late.pk, soon.pk, later.pk}
+    assert ids(client.get("/api/appeals/?overdue=true")) == {late.pk}
+    assert client.get("/api/appeals/queue/?tab=everything").status_code == 400
