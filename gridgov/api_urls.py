@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from accounts.api import MeView
+from accounts.api import MeView, NotificationViewSet
 from grids.api import AssignmentViewSet, DepartmentViewSet, GridNodeViewSet, LocateView
 from petitions.api import AppealViewSet, ModuleViewSet
 
@@ -11,6 +11,7 @@ router.register("grids/departments", DepartmentViewSet, basename="department")
 router.register("grids/assignments", AssignmentViewSet, basename="assignment")
 router.register("appeals/modules", ModuleViewSet, basename="api-appeal-module")
 router.register("appeals", AppealViewSet, basename="api-appeal")
+router.register("notifications", NotificationViewSet, basename="notification")
 
 urlpatterns = [
     path("me/", MeView.as_view(), name="api-me"),

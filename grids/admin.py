@@ -1,8 +1,6 @@
 """Admin for the tree, departments and assignments. Saves go through the services, so the
 admin can do nothing the rules refuse elsewhere; nothing here is ever deleted."""
 
-import json
-
 from django import forms
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
@@ -19,8 +17,24 @@ class NoDeleteMixin:
         return False
 
 
+class ServiceFormMixin:
+    """The form's clean() writes through the service (so its refusals show as form errors);
+    the admin's own save has nothing left to do."""
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        form.request_user = request.user
+        return form
+
+    def save_model(self, request, obj, form, change):
+        pass
+
+
 class GridNodeForm(forms.ModelForm):
-    boundary = forms.JSONField(help_text=_("GeoJSON Polygon or MultiPolygon, WGS84 longitude/latitude."))
+    boundary = forms.JSONField(
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("GeoJSON Polygon or MultiPolygon, WGS84 longitude/latitude."),
+    )
 
     class Meta:
         model = GridNode
@@ -47,7 +61,7 @@ class GridNodeForm(forms.ModelForm):
 
 
 @admin.register(GridNode)
-class GridNodeAdmin(NoDeleteMixin, MPTTModelAdmin):
+class GridNodeAdmin(NoDeleteMixin, ServiceFormMixin, MPTTModelAdmin):
     form = GridNodeForm
     list_display = ["name", "code", "level", "households", "residents"]
     list_filter = ["level"]
@@ -60,21 +74,6 @@ class GridNodeAdmin(NoDeleteMixin, MPTTModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return ["parent", "code", "households", "residents"] if obj else ["households", "residents"]
-
-    def get_form(self, request, obj=None, **kwargs):
-        form = super().get_form(request, obj, **kwargs)
-        form.request_user = request.user
-        return form
-
-    def save_model(self, request, obj, form, change):
-        pass  # written by the service in GridNodeForm.clean
-
-    def formfield_for_dbfield(self, db_field, request, **kwargs):
-        field = super().formfield_for_dbfield(db_field, request, **kwargs)
-        if db_field.name == "boundary" and field is not None:
-            field.widget.attrs["rows"] = 6
-            field.prepare_value = lambda value: json.dumps(value) if isinstance(value, dict) else value
-        return field
 
 
 @admin.register(Department)
@@ -125,7 +124,7 @@ class AssignmentForm(forms.ModelForm):
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(NoDeleteMixin, admin.ModelAdmin):
+class AssignmentAdmin(NoDeleteMixin, ServiceFormMixin, admin.ModelAdmin):
     form = AssignmentForm
     list_display = ["user", "role", "node", "department", "valid_from", "valid_to"]
     list_filter = ["role"]
@@ -139,14 +138,6 @@ class AssignmentAdmin(NoDeleteMixin, admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return obj is None and super().has_change_permission(request, obj)
-
-    def get_form(self, request, obj=None, **kwargs):
-        form = super().get_form(request, obj, **kwargs)
-        form.request_user = request.user
-        return form
-
-    def save_model(self, request, obj, form, change):
-        pass  # written by the service in AssignmentForm.clean
 
     @admin.action(description=_("End the selected assignments today"))
     def end_today(self, request, queryset):

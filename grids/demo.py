@@ -356,37 +356,13 @@ def demo_logins() -> list[DemoLogin]:
     """One login per kind of user, as printed after seeding and by `make run`."""
     from .models import Assignment
 
-    wanted = ["admin", "center", "bureau", "hotline", "auditor", "zhongxin", "shuiguo"]
-    rows = {
-        a.user.username: a
-        for a in Assignment.objects.active()
-        .filter(user__username__in=wanted)
-        .select_related("user", "node", "department")
-    }
-    # One community, grid manager, assistant and department officer, under 中心街.
-    for role in (Role.COMMUNITY, Role.GRID_MANAGER, Role.GRID_ASSISTANT):
-        first = (
-            Assignment.objects.active()
-            .filter(role=role, node__code__startswith=DISTRICT_CODE + "001")
-            .select_related("user", "node")
-            .order_by("node__code")
-            .first()
-        )
-        if first:
-            rows[first.user.username] = first
-            wanted.append(first.user.username)
-    first_department = (
-        Assignment.objects.active()
-        .filter(role=Role.DEPARTMENT)
-        .select_related("user", "department")
-        .order_by("user__username")
-        .first()
-    )
-    if first_department:
-        rows[first_department.user.username] = first_department
-        wanted.append(first_department.user.username)
-    return [
-        DemoLogin(username, rows[username].get_role_display(), str(rows[username].place))
-        for username in wanted
-        if username in rows
-    ]
+    named = ["admin", "center", "bureau", "hotline", "auditor", "zhongxin", "shuiguo"]
+    active = Assignment.objects.active().select_related("user", "node", "department")
+    by_name = {a.user.username: a for a in active.filter(user__username__in=named)}
+    picks = [by_name[name] for name in named if name in by_name]
+    # One community worker, grid manager and assistant under 中心街, and a department officer.
+    for role in (Role.COMMUNITY, Role.GRID_MANAGER, Role.GRID_ASSISTANT, Role.DEPARTMENT):
+        where = {} if role == Role.DEPARTMENT else {"node__code__startswith": DISTRICT_CODE + "001"}
+        if first := active.filter(role=role, **where).order_by("node__code", "user__username").first():
+            picks.append(first)
+    return [DemoLogin(a.user.username, a.get_role_display(), str(a.place)) for a in picks]

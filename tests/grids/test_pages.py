@@ -1,3 +1,5 @@
+import json
+
 import pytest
 
 from grids.models import GridNode, Level
@@ -53,9 +55,9 @@ def test_node_page_query_count_does_not_grow_with_the_number_of_children(
     client = client_for(people.center)
     base = GridNode.objects.filter(level=Level.BASE_GRID).first()
     street = GridNode.objects.filter(level=Level.STREET).first()
-    with django_assert_num_queries(6):  # session, user, scope, node, ancestors, children
+    with django_assert_num_queries(7):  # session, user, scope, node, ancestors, children, unread notices
         client.get(f"/grids/{base.pk}/")
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         client.get(f"/grids/{street.pk}/")
 
 
@@ -72,3 +74,30 @@ def test_the_admin_lists_the_tree_scoped_and_offers_no_delete(people, streets, c
     people.admin.save(update_fields=["is_staff", "is_superuser"])
     response = admin_page.get(f"/admin/grids/gridnode/{streets['税郭镇'].pk}/delete/")
     assert response.status_code == 403
+
+
+def test_the_admin_adds_a_node_through_the_service_and_shows_its_refusal(people, streets, client_for):
+    people.admin.is_staff = people.admin.is_superuser = True
+    people.admin.save(update_fields=["is_staff", "is_superuser"])
+    street = streets["中心街街道"]
+    community = street.get_children().first()
+    before = GridNode.objects.count()
+    response = client_for(people.admin).post(
+        "/admin/grids/gridnode/add/",
+        {"parent": street.pk, "code": "", "name": "重叠社区", "boundary": json.dumps(community.boundary)},
+    )
+    assert response.status_code == 200
+    assert "overlaps its sibling" in response.content.decode()
+    assert GridNode.objects.count() == before
+
+
+def test_the_admin_renames_a_node_through_the_service(people, streets, client_for):
+    people.admin.is_staff = people.admin.is_superuser = True
+    people.admin.save(update_fields=["is_staff", "is_superuser"])
+    street = streets["税郭镇"]
+    response = client_for(people.admin).post(
+        f"/admin/grids/gridnode/{street.pk}/change/", {"name": "税郭镇（新）", "boundary": json.dumps(street.boundary)}
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    street.refresh_from_db()
+    assert street.name == "税郭镇（新）"
