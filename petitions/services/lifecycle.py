@@ -14,8 +14,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import Notification, User
+from accounts.roles import Role
+from accounts.services import notification_send
 from gridgov.errors import Conflict, InvalidInput, NotAllowed, NotFound
-from grids.models import Department, GridNode, Level
+from grids.models import Assignment, Department, GridNode, Level
 
 from .. import calendar
 from ..models import (
@@ -63,8 +66,36 @@ def _event(appeal: Appeal, *, actor, action: str, from_status: str, note: str = 
 
 
 def _after_commit(appeal: Appeal, action: str) -> None:
-    # Notifications and the supervision board read committed rows only.
     transaction.on_commit(lambda: log.info("appeal %s: %s", appeal.pk, action))
+
+
+def _unit_staff(appeal: Appeal):
+    """The people who work the appeal's handling unit now."""
+    active = Assignment.objects.active()
+    if appeal.handling_department_id:
+        active = active.filter(department_id=appeal.handling_department_id, role=Role.DEPARTMENT)
+    elif appeal.handling_node_id:
+        active = active.filter(node_id=appeal.handling_node_id, role__in=[Role.STREET_OFFICE, Role.COMMUNITY])
+    else:
+        return User.objects.none()
+    return User.objects.filter(pk__in=active.values("user_id"))
+
+
+def _center_staff():
+    return User.objects.filter(pk__in=Assignment.objects.active().filter(role=Role.COMMAND_CENTER).values("user_id"))
+
+
+def _notify(appeal: Appeal, event: AppealEvent, recipients, kind: str, title: str) -> None:
+    """A notice per recipient, written in this transaction and delivered after commit (the
+    notification centre's task); the event id in the key makes a retried call send nothing twice."""
+    notification_send(
+        recipients=recipients,
+        kind=kind,
+        title=f"#{appeal.pk} {appeal.module.name}: {title}",
+        body=event.note,
+        url=f"/appeals/{appeal.pk}/",
+        key=f"appeal:{appeal.pk}:{event.action}:{event.pk}",
+    )
 
 
 def _note(note, *, required: bool = False, label=None) -> str:
@@ -198,9 +229,10 @@ def appeal_dispatch(
     old, appeal.status = appeal.status, Status.DISPATCHED
     fields = [*_set_unit(appeal, department=department, node=node), *_new_window(appeal, now)]
     appeal.save(update_fields=["status", *fields, "updated_at"])
-    _event(appeal, actor=actor, action="dispatch", from_status=old, note=note,
+    event = _event(appeal, actor=actor, action="dispatch", from_status=old, note=note,
            department=department.pk if department else None, node=node.pk if node else None,
            unit=str(department or node.name), deadline=_iso(appeal.deadline))  # fmt: skip
+    _notify(appeal, event, _unit_staff(appeal), Notification.Kind.DISPATCH, _("dispatched to your unit"))
     _after_commit(appeal, "dispatch")
     return appeal
 
@@ -221,8 +253,9 @@ def appeal_dispatch_down(*, actor, appeal: Appeal | int, community: GridNode, no
     old, appeal.status = appeal.status, Status.DISPATCHED
     fields = _set_unit(appeal, department=None, node=community)
     appeal.save(update_fields=["status", *fields, "updated_at"])
-    _event(appeal, actor=actor, action="dispatch_down", from_status=old, note=note, node=community.pk,
-           unit=community.name)  # fmt: skip
+    event = _event(appeal, actor=actor, action="dispatch_down", from_status=old, note=note, node=community.pk,
+                   unit=community.name)  # fmt: skip
+    _notify(appeal, event, _unit_staff(appeal), Notification.Kind.DISPATCH, _("dispatched to your community"))
     _after_commit(appeal, "dispatch_down")
     return appeal
 
@@ -247,7 +280,8 @@ def _send_back(actor, appeal, action: str, reason: str) -> Appeal:
     old, appeal.status = appeal.status, Status.REGISTERED
     fields = _clear_unit(appeal)
     appeal.save(update_fields=["status", *fields, "updated_at"])
-    _event(appeal, actor=actor, action=action, from_status=old, note=reason, unit=unit)
+    event = _event(appeal, actor=actor, action=action, from_status=old, note=reason, unit=unit)
+    _notify(appeal, event, _center_staff(), Notification.Kind.OTHER, _("sent back by %(unit)s") % {"unit": unit})
     _after_commit(appeal, action)
     return appeal
 
@@ -284,8 +318,9 @@ def appeal_request_extension(*, actor, appeal: Appeal | int, days: int, reason: 
         appeal=appeal, days=days, reason=reason, requested_by=actor, old_deadline=appeal.deadline
     )
     appeal.save(update_fields=["updated_at"])
-    _event(appeal, actor=actor, action="request_extension", from_status=appeal.status, note=reason, days=days,
-           request=request.pk)  # fmt: skip
+    event = _event(appeal, actor=actor, action="request_extension", from_status=appeal.status, note=reason,
+                   days=days, request=request.pk)  # fmt: skip
+    _notify(appeal, event, _center_staff(), Notification.Kind.OTHER, _("extension requested"))
     _after_commit(appeal, "request_extension")
     return request
 
@@ -349,8 +384,9 @@ def _rework(appeal: Appeal, action: str, actor, note: str, **data) -> Appeal:
     appeal.rework_count += 1
     fields = _new_window(appeal, timezone.now())
     appeal.save(update_fields=["status", "rework_count", *fields, "updated_at"])
-    _event(appeal, actor=actor, action=action, from_status=old, note=note, rework_count=appeal.rework_count,
-           deadline=_iso(appeal.deadline), **data)  # fmt: skip
+    event = _event(appeal, actor=actor, action=action, from_status=old, note=note,
+                   rework_count=appeal.rework_count, deadline=_iso(appeal.deadline), **data)  # fmt: skip
+    _notify(appeal, event, _unit_staff(appeal), Notification.Kind.DISPATCH, _("sent back for rework"))
     _after_commit(appeal, action)
     return appeal
 

@@ -329,3 +329,14 @@ def test_two_officers_signing_at_once_cannot_both_succeed(make_appeal, people):
         t.join()
     assert sorted(outcomes) == ["conflict", "ok"]
     assert AppealEvent.objects.filter(appeal=appeal, action="sign").count() == 1
+
+
+def test_dispatch_notifies_the_handling_unit_and_a_return_the_command_center(make_appeal, people):
+    from accounts.models import Notification
+
+    appeal = make_appeal("dispatched")
+    notice = Notification.objects.get(recipient=people.zhongxin)
+    assert notice.kind == "dispatch" and notice.url == f"/appeals/{appeal.pk}/"
+    assert not Notification.objects.filter(recipient=people.shuiguo).exists()
+    services.appeal_return(actor=people.zhongxin, appeal=appeal, reason="不属于本街道")
+    assert Notification.objects.filter(recipient=people.center, key__contains=":return:").count() == 1
