@@ -26,6 +26,10 @@ class ServiceModule(models.Model):
     )
     limit_days = models.PositiveSmallIntegerField(_("time limit (working days)"), default=5)
     is_active = models.BooleanField(_("active"), default=True)
+    # Open311's GET requests needs no key, so anyone can read what it lists: modules whose
+    # appeals are about people rather than places (petitions, disputes, relief, public order)
+    # stay out of it. Their appeals can still be submitted through Open311.
+    open311_public = models.BooleanField(_("listed publicly through Open311"), default=True)
 
     class Meta:
         verbose_name = _("service module")

@@ -25,6 +25,9 @@ DEFAULT_MODULES = [
     (17, "legal-aid", "法律服务", "Legal aid", "justice", 5),
 ]
 
+# Modules whose appeals Open311's public GET requests does not list (see ServiceModule).
+NOT_PUBLIC = {"petitions", "mediation", "civil-affairs", "public-order", "legal-aid", "elderly"}
+
 # Working days per priority; None means "the module's own limit".
 URGENT_DAYS = 0  # same working day
 COMPLEX_DAYS = 13

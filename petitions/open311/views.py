@@ -158,9 +158,14 @@ def _request(appeal: Appeal, request) -> dict:
 
 
 def _requests_queryset():
-    return Appeal.objects.select_related(
-        "module", "module__owner", "handling_department", "handling_node", "street", "community", "unit_grid"
-    ).prefetch_related(Prefetch("photos", queryset=AppealPhoto.objects.order_by("uploaded_at", "id")))
+    # Anyone may read these (the spec asks no key): only modules listed publicly.
+    return (
+        Appeal.objects.filter(module__open311_public=True)
+        .select_related(
+            "module", "module__owner", "handling_department", "handling_node", "street", "community", "unit_grid"
+        )
+        .prefetch_related(Prefetch("photos", queryset=AppealPhoto.objects.order_by("uploaded_at", "id")))
+    )
 
 
 def _when(request, name: str) -> datetime.datetime | None:

@@ -10,7 +10,7 @@ from accounts.scopes import require_role
 from grids.models import Department
 
 from ..models import CalendarDay, ServiceModule
-from ..modules import DEFAULT_MODULES, HOLIDAYS
+from ..modules import DEFAULT_MODULES, HOLIDAYS, NOT_PUBLIC
 
 
 @transaction.atomic
@@ -21,8 +21,12 @@ def module_defaults_ensure(*, actor) -> int:
     made = 0
     for number, code, name, name_en, _owner, limit in DEFAULT_MODULES:
         _module, created = ServiceModule.objects.get_or_create(
-            code=code, defaults={"number": number, "name": name, "name_en": name_en, "limit_days": limit}
-        )
+            code=code,
+            defaults={
+                "number": number, "name": name, "name_en": name_en, "limit_days": limit,
+                "open311_public": code not in NOT_PUBLIC,
+            },
+        )  # fmt: skip
         made += created
     for year in HOLIDAYS.values():
         days = [(d, False, name) for d, name in year["off"]] + [(d, True, "调休上班") for d in year["work"]]
