@@ -33,7 +33,8 @@
           style: { color: "#555", weight: 1, fillColor: "#9bb7d4", fillOpacity: 0.25 },
           onEachFeature: (f, l) => l.bindTooltip(`${f.properties.name} · ${f.properties.code}`),
         }).addTo(map);
-        if (fit && collection.features.length) map.fitBounds(layer.getBounds());
+        // No animation: the map is ready (and clickable where it looks) once "loaded" is set.
+        if (fit && collection.features.length) map.fitBounds(layer.getBounds(), { animate: false });
       })
       .catch(() => null);
   }
