@@ -12,6 +12,7 @@ from gridgov.errors import InvalidInput, NotFound
 from grids.models import Department, GridNode, Level
 
 from . import selectors, services
+from .ids import MAX_ID, as_id
 from .models import Appeal, AppealEvent, AppealPhoto, Colour, ExtensionRequest, Priority, ServiceModule, Source, Status
 from .reporter import phone_lookup_hash
 from .transitions import action_label, available_actions
@@ -150,16 +151,16 @@ class RegisterSerializer(NoteSerializer):
 
 
 class MergeSerializer(NoteSerializer):
-    into = serializers.IntegerField()
+    into = serializers.IntegerField(min_value=1, max_value=MAX_ID)
 
 
 class DispatchSerializer(NoteSerializer):
-    department = serializers.IntegerField(required=False, allow_null=True)
-    node = serializers.IntegerField(required=False, allow_null=True)
+    department = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=MAX_ID)
+    node = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=MAX_ID)
 
 
 class DispatchDownSerializer(NoteSerializer):
-    community = serializers.IntegerField()
+    community = serializers.IntegerField(min_value=1, max_value=MAX_ID)
 
 
 class ExtensionRequestSerializer(ReasonSerializer):
@@ -215,11 +216,11 @@ class AppealFilter(filters.FilterSet):
 
     def filter_module(self, queryset, name, value):
         if value.isdigit():
-            return queryset.filter(module_id=int(value))
+            return queryset.filter(module_id=as_id(value) or 0)
         return queryset.filter(module__code=value)
 
     def filter_node(self, queryset, name, value):
-        node = GridNode.objects.filter(pk=value).only("id", "level").first()
+        node = GridNode.objects.filter(pk=as_id(int(value)) or 0).only("id", "level").first()
         if node is None:
             raise InvalidInput(f"No grid node {value}.", field="node")
         return queryset.filter(node_filter_q(node))
@@ -248,13 +249,13 @@ class AppealViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
     def _detail(self, pk) -> dict:
         try:
-            appeal = selectors.appeal_detail(self.request.user, int(pk))
-        except (Appeal.DoesNotExist, ValueError, TypeError):
+            appeal = selectors.appeal_detail(self.request.user, as_id(pk) or 0)
+        except Appeal.DoesNotExist:
             raise NotFound(f"No appeal {pk}.") from None
         return AppealDetailSerializer(appeal, context=self.get_serializer_context()).data
 
     def _appeal(self, pk) -> Appeal:
-        appeal = Appeal.objects.visible_to(self.request.user).filter(pk=pk).first() if str(pk).isdigit() else None
+        appeal = Appeal.objects.visible_to(self.request.user).filter(pk=as_id(pk) or 0).first()
         if appeal is None:
             raise NotFound(f"No appeal {pk}.")
         return appeal
@@ -403,7 +404,7 @@ class AppealViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 def _department(pk) -> Department | None:
     if pk in (None, ""):
         return None
-    department = Department.objects.filter(pk=pk).first()
+    department = Department.objects.filter(pk=as_id(pk) or 0).first()
     if department is None:
         raise InvalidInput(f"No department {pk}.", field="department")
     return department
@@ -412,7 +413,7 @@ def _department(pk) -> Department | None:
 def _node(pk) -> GridNode | None:
     if pk in (None, ""):
         return None
-    node = GridNode.objects.filter(pk=pk).first()
+    node = GridNode.objects.filter(pk=as_id(pk) or 0).first()
     if node is None:
         raise InvalidInput(f"No grid node {pk}.", field="node")
     return node

@@ -18,6 +18,7 @@ from gridgov.errors import DomainError, InvalidInput
 from grids.models import Department, GridNode, Level
 
 from . import selectors, services
+from .ids import as_id
 from .models import Appeal, Priority, Rating, ServiceModule, Source, Status
 from .reporter import phone_lookup_hash
 from .transitions import action_label, available_actions
@@ -51,8 +52,8 @@ def appeal_list(request):
     if status in Status.values:
         qs = qs.filter(status=status)
     module = request.GET.get("module", "")
-    if module.isdigit():
-        qs = qs.filter(module_id=int(module))
+    if as_id(module):
+        qs = qs.filter(module_id=as_id(module))
     return render(
         request,
         "petitions/list.html",
@@ -117,7 +118,7 @@ def appeal_return_visits(request):
 @login_required
 def appeal_detail(request, pk: int):
     try:
-        appeal = selectors.appeal_detail(request.user, pk)
+        appeal = selectors.appeal_detail(request.user, as_id(pk) or 0)
     except Appeal.DoesNotExist:
         raise Http404 from None
     actions = available_actions(request.user, appeal)
@@ -142,21 +143,21 @@ def appeal_detail(request, pk: int):
 def _unit_choice(value: str) -> dict:
     """'department:3' or 'node:12' from the dispatch select."""
     kind, _sep, pk = (value or "").partition(":")
-    if not pk.isdigit():
+    if as_id(pk) is None:
         raise InvalidInput(_("Choose a department, street or community."), field="unit")
     if kind == "department":
-        department = Department.objects.filter(pk=int(pk)).first()
+        department = Department.objects.filter(pk=as_id(pk)).first()
         if department is None:
             raise InvalidInput(_("Choose a department, street or community."), field="unit")
         return {"department": department}
-    node = GridNode.objects.filter(pk=int(pk)).first()
+    node = GridNode.objects.filter(pk=as_id(pk)).first()
     if kind != "node" or node is None:
         raise InvalidInput(_("Choose a department, street or community."), field="unit")
     return {"node": node}
 
 
 def _community(value: str) -> GridNode:
-    node = GridNode.objects.filter(pk=int(value)).first() if (value or "").isdigit() else None
+    node = GridNode.objects.filter(pk=as_id(value)).first() if as_id(value) else None
     if node is None:
         raise InvalidInput(_("Choose a community."), field="community")
     return node
@@ -168,7 +169,7 @@ ACTIONS = {
         actor=u, appeal=a, module=p.get("module") or None, priority=p.get("priority") or None, note=p.get("note", "")
     ),
     "merge": lambda u, a, p, f: services.appeal_merge(
-        actor=u, appeal=a, into=int(p["into"]) if p.get("into", "").isdigit() else 0, note=p.get("note", "")
+        actor=u, appeal=a, into=as_id(p.get("into")) or 0, note=p.get("note", "")
     ),
     "reject": lambda u, a, p, f: services.appeal_reject(actor=u, appeal=a, reason=p.get("reason", "")),
     "dispatch": lambda u, a, p, f: services.appeal_dispatch(
@@ -225,7 +226,7 @@ def appeal_act(request, pk: int, action: str):
     from; nothing is half-done (the service runs in one transaction)."""
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    if action not in ACTIONS:
+    if action not in ACTIONS or as_id(pk) is None:
         raise Http404
     appeal = Appeal.objects.visible_to(request.user).filter(pk=pk).first()
     if appeal is None:

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_http_methods
 from gridgov.errors import DomainError
 
 from .. import services
+from ..ids import as_id
 from ..models import OPEN_STATUSES, Appeal, AppealPhoto, ServiceModule, Source, Status
 from ..services.keys import open311_key_find
 
@@ -190,7 +191,7 @@ def requests_list(request, fmt):
     if ids:
         if not all(i.isdigit() for i in ids):
             raise Open311Error(400, "service_request_id is a comma-separated list of numbers.")
-        qs = qs.filter(pk__in=[int(i) for i in ids[:MAX_REQUESTS]])
+        qs = qs.filter(pk__in=[n for n in map(as_id, ids[:MAX_REQUESTS]) if n])
     else:
         start, end = _when(request, "start_date"), _when(request, "end_date")
         if start and end and end - start > MAX_SPAN:
@@ -268,7 +269,7 @@ def requests_view(request, fmt):
 @open311_view
 def request_detail(request, fmt, pk):
     """GET Service Request: one appeal, in a list as the spec has it."""
-    appeal = _requests_queryset().filter(pk=pk).first()
+    appeal = _requests_queryset().filter(pk=as_id(pk) or 0).first()
     if appeal is None:
         raise Open311Error(404, f"service_request_id {pk} not found.")
     return render([_request(appeal, request)], fmt, root="service_requests", item="request")

@@ -20,6 +20,7 @@ from accounts.scopes import require_role
 from gridgov.errors import InvalidInput, NotAllowed
 from grids.locator import locate
 
+from ..ids import as_id
 from ..models import Appeal, AppealEvent, AppealPhoto, Open311Key, Priority, ServiceModule, Source, Status
 from ..reporter import seal_reporter
 
@@ -112,11 +113,10 @@ def active_module(module) -> ServiceModule:
         raise InvalidInput(_("Choose a service module."), field="module", code="module_required")
     if isinstance(module, ServiceModule):
         found = module
+    elif as_id(module):
+        found = ServiceModule.objects.filter(pk=as_id(module)).first()
     else:
-        try:
-            found = ServiceModule.objects.filter(pk=int(module)).first()
-        except (TypeError, ValueError):
-            found = ServiceModule.objects.filter(code=str(module)).first()
+        found = ServiceModule.objects.filter(code=str(module)).first()
     if found is None or not found.is_active:
         raise InvalidInput(_("There is no service module %(m)s.") % {"m": module}, field="module", code="module")
     return found

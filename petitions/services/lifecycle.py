@@ -21,6 +21,7 @@ from gridgov.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from grids.models import Assignment, Department, GridNode, Level
 
 from .. import calendar
+from ..ids import as_id
 from ..models import (
     COLOUR_RANK,
     OPEN_STATUSES,
@@ -166,6 +167,8 @@ def appeal_merge(*, actor, appeal: Appeal | int, into: Appeal | int, note: str =
     into_pk = into.pk if isinstance(into, Appeal) else into
     if pk == into_pk:
         raise InvalidInput(_("An appeal cannot repeat itself."), field="into")
+    if as_id(into_pk) is None:
+        raise InvalidInput(_("There is no appeal #%(n)s to merge into.") % {"n": into_pk}, field="into")
     # Lock both rows in id order, so two merges crossing each other cannot deadlock.
     rows = {a.pk: a for a in Appeal.objects.select_for_update(of=("self",)).filter(pk__in=sorted([pk, into_pk]))}
     if into_pk not in rows:

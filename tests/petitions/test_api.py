@@ -291,3 +291,20 @@ def test_the_queue_tabs_sort_cases_into_overdue_and_due_soon(make_appeal, people
     assert ids(client.get("/api/appeals/queue/")) == {late.pk, soon.pk, later.pk}
     assert ids(client.get("/api/appeals/?overdue=true")) == {late.pk}
     assert client.get("/api/appeals/queue/?tab=everything").status_code == 400
+
+
+def test_ids_past_the_key_range_are_not_found_never_a_server_error(make_appeal, people, client_for, client):
+    appeal = make_appeal("received")
+    huge = "99999999999999999999"
+    center = client_for(people.center)
+    assert center.get(f"/api/appeals/{huge}/").status_code == 404
+    assert center.post(f"/api/appeals/{huge}/register/", {}, content_type="application/json").status_code == 404
+    merge = center.post(f"/api/appeals/{appeal.pk}/merge/", {"into": int(huge)}, content_type="application/json")
+    assert merge.status_code == 400
+    assert center.get(f"/api/appeals/?node={huge}").status_code == 400
+    assert center.get(f"/api/appeals/?module={huge}").status_code == 200
+    assert center.get(f"/appeals/{huge}/").status_code == 404
+    assert center.post(f"/appeals/{huge}/act/register/").status_code == 404
+    assert center.post(f"/appeals/{appeal.pk}/act/merge/", {"into": huge}, follow=True).status_code == 200
+    assert client.get(f"/open311/v2/requests/{huge}.json").status_code == 404
+    assert client.get(f"/open311/v2/requests.json?service_request_id={huge}").json() == []
