@@ -216,8 +216,9 @@ class Appeal(models.Model):
             # Command-center inbox and Open311's date-ranged requests list.
             models.Index(fields=["status", "created_at"], name="appeal_status_created"),
             models.Index(fields=["created_at", "id"], name="appeal_created"),
-            # The list filters by module over a date range (API, Open311 service_code).
-            models.Index(fields=["module", "created_at"], name="appeal_module_created"),
+            # The list filters by module (and status) over a date range (API, Open311 service_code);
+            # its count(*) then reads the index alone.
+            models.Index(fields=["module", "status", "created_at"], name="appeal_module_status_created"),
         ]
         constraints = [
             models.CheckConstraint(
