@@ -14,6 +14,7 @@ from grids.models import Department, GridNode, Level
 from . import selectors, services
 from .ids import MAX_ID, as_id
 from .models import Appeal, AppealEvent, AppealPhoto, Colour, ExtensionRequest, Priority, ServiceModule, Source, Status
+from .pagination import AppealPagination
 from .reporter import phone_lookup_hash
 from .transitions import action_label, available_actions
 
@@ -235,6 +236,7 @@ class AppealViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
     filterset_class = AppealFilter
     parser_classes = [JSONParser, MultiPartParser, FormParser]
+    pagination_class = AppealPagination
 
     def get_queryset(self):
         return selectors.appeal_list(self.request.user)

@@ -4,7 +4,6 @@ report page. Every write goes through petitions.services; every read through sel
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,6 +19,7 @@ from grids.models import Department, GridNode, Level
 from . import selectors, services
 from .ids import as_id
 from .models import Appeal, Priority, Rating, ServiceModule, Source, Status
+from .pagination import CappedPaginator
 from .reporter import phone_lookup_hash
 from .transitions import action_label, available_actions
 
@@ -27,7 +27,7 @@ PAGE_SIZE = 50
 
 
 def _page(request, queryset):
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    return CappedPaginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 @login_required

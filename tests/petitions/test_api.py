@@ -308,3 +308,18 @@ def test_ids_past_the_key_range_are_not_found_never_a_server_error(make_appeal, 
     assert center.post(f"/appeals/{appeal.pk}/act/merge/", {"into": huge}, follow=True).status_code == 200
     assert client.get(f"/open311/v2/requests/{huge}.json").status_code == 404
     assert client.get(f"/open311/v2/requests.json?service_request_id={huge}").json() == []
+
+
+def test_list_counts_stop_at_the_cap_and_say_so(make_appeal, people, client_for, monkeypatch):
+    from petitions import pagination
+
+    for _ in range(4):
+        make_appeal("received")
+    client = client_for(people.center)
+    body = client.get("/api/appeals/?page_size=2").json()
+    assert body["count"] == 4 and body["count_capped"] is False
+    monkeypatch.setattr(pagination, "COUNT_CAP", 3)
+    body = client.get("/api/appeals/?page_size=2").json()
+    assert body["count"] == 3 and body["count_capped"] is True and body["next"]
+    monkeypatch.setattr(pagination, "COUNT_CAP", 4)
+    assert client.get("/api/appeals/?page_size=2").json()["count_capped"] is False
