@@ -201,7 +201,8 @@ def node_filter_q(node: GridNode) -> Q:
 
 class AppealFilter(filters.FilterSet):
     module = filters.CharFilter(method="filter_module", label="module id or code")
-    status = filters.MultipleChoiceFilter(choices=Status.choices)
+    # distinct=False: no join multiplies rows here, and DISTINCT over whole rows would sort them all.
+    status = filters.MultipleChoiceFilter(choices=Status.choices, distinct=False)
     source = filters.ChoiceFilter(choices=Source.choices)
     priority = filters.ChoiceFilter(choices=Priority.choices)
     colour = filters.ChoiceFilter(choices=[c for c in Colour.choices if c[0]])
