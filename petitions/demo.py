@@ -12,6 +12,7 @@ import datetime
 import random
 
 from django.db import reset_queries
+from django.db.models import F
 from django.utils import timezone
 from shapely import geometry as geom
 
@@ -157,6 +158,7 @@ def seed_appeals(ctx) -> str:
                                 to_status=to_status, note=note, data=data)
                 )  # fmt: skip
                 previous = to_status
+        _count_repeats(appeals, staff["center"])
         AppealEvent.objects.bulk_create(events, batch_size=BATCH)
         earlier_ids.extend(a.pk for a in appeals if a.status not in (Status.MERGED, Status.REJECTED))
         created += len(appeals)
@@ -169,6 +171,31 @@ def seed_appeals(ctx) -> str:
     ctx.open311_key = key
     mix = ", ".join(f"{status} {n:,}" for status, n in sorted(counts.items(), key=lambda kv: -kv[1]))
     return f"{created:,} appeals ({mix}); Open311 demo API key: {key}"
+
+
+def _count_repeats(appeals: list[Appeal], center) -> None:
+    """What appeal_merge does to the case a repeat is merged into: count it, raise it to at
+    least yellow, and put a `repeat` event on its timeline."""
+    repeats = [a for a in appeals if a.duplicate_of_id]
+    per_target: dict[int, int] = {}
+    for appeal in repeats:
+        per_target[appeal.duplicate_of_id] = per_target.get(appeal.duplicate_of_id, 0) + 1
+    by_count: dict[int, list[int]] = {}
+    for target, n in per_target.items():
+        by_count.setdefault(n, []).append(target)
+    for n, targets in by_count.items():
+        Appeal.objects.filter(pk__in=targets).update(repeat_count=F("repeat_count") + n)
+    Appeal.objects.filter(pk__in=list(per_target), colour__in=["", "blue"]).update(colour="yellow")
+    statuses = dict(Appeal.objects.filter(pk__in=list(per_target)).values_list("pk", "status"))
+    AppealEvent.objects.bulk_create(
+        [
+            AppealEvent(appeal_id=a.duplicate_of_id, at=a.closed_at or a.created_at, actor_id=center, action="repeat",
+                        from_status=statuses[a.duplicate_of_id], to_status=statuses[a.duplicate_of_id],
+                        data={"repeat": a.pk})
+            for a in repeats
+        ],
+        batch_size=BATCH,
+    )  # fmt: skip
 
 
 def _plan(rng, *, at, now, module, unit, staff, caller, deadline, communities_of, can_merge):

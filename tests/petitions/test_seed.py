@@ -39,3 +39,17 @@ def test_the_seed_restores_the_default_modules_after_a_flush(district):
     grids_demo.seed_departments(ctx)
     demo.seed_appeals(ctx)
     assert ServiceModule.objects.count() == 17
+
+
+def test_seeded_repeats_are_counted_on_the_case_they_repeat(district, monkeypatch):
+    from django.db.models import Sum
+
+    monkeypatch.setattr(demo, "BATCH", 60)  # several batches, so later ones can repeat earlier cases
+    ctx = grids_demo.SeedContext(rng=random.Random(5), scale="small")
+    grids_demo.seed_departments(ctx)
+    demo.seed_appeals(ctx)
+    merged = Appeal.objects.filter(status=Status.MERGED).count()
+    assert merged > 0
+    assert Appeal.objects.aggregate(n=Sum("repeat_count"))["n"] == merged
+    assert AppealEvent.objects.filter(action="repeat").count() == merged
+    assert not Appeal.objects.filter(repeat_count__gt=0, colour="").exists()
