@@ -340,3 +340,23 @@ def test_dispatch_notifies_the_handling_unit_and_a_return_the_command_center(mak
     assert not Notification.objects.filter(recipient=people.shuiguo).exists()
     services.appeal_return(actor=people.zhongxin, appeal=appeal, reason="不属于本街道")
     assert Notification.objects.filter(recipient=people.center, key__contains=":return:").count() == 1
+
+
+def test_a_community_workstation_handles_what_its_street_dispatched_down(make_appeal, people, places):
+    from accounts.roles import Role
+    from grids.services import assignment_start
+    from tests.factories import UserFactory
+
+    community = places["zhongxin_community"]
+    worker = UserFactory(username="workstation")
+    assignment_start(actor=None, user=worker, role=Role.COMMUNITY, node=community)
+    appeal = make_appeal("dispatched")
+    assert "sign" not in available_actions(worker, appeal)  # still the street's case
+    appeal = services.appeal_dispatch_down(actor=people.zhongxin, appeal=appeal, community=community)
+    assert appeal.pk in set(Appeal.objects.visible_to(worker).values_list("pk", flat=True))
+    assert available_actions(worker, appeal) == ["sign", "return"]
+    appeal = services.appeal_sign(actor=worker, appeal=appeal)
+    appeal = services.appeal_reply(actor=worker, appeal=appeal, reply="社区已处理")
+    assert appeal.status == Status.REPLIED
+    with pytest.raises(NotAllowed):
+        services.appeal_dispatch_down(actor=worker, appeal=make_appeal("dispatched"), community=community)
