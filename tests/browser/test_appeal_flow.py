@@ -4,7 +4,7 @@ from accounts.roles import Role
 from grids.models import GridNode, Level
 from grids.services import assignment_start
 from petitions.models import Appeal, ServiceModule, Status
-from petitions.services import module_owners_link
+from petitions.services import module_defaults_ensure, module_owners_link
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -15,6 +15,7 @@ def test_an_appeal_goes_from_the_hotline_to_closed_and_the_timeline_shows_every_
 ):
     operator = UserFactory(username="hotline")
     assignment_start(actor=None, user=operator, role=Role.HOTLINE, node=district)
+    module_defaults_ensure(actor=None)  # an earlier transactional test may have flushed them
     module_owners_link(actor=None)
     street = GridNode.objects.get(name="中心街街道", level=Level.STREET)
 
