@@ -128,7 +128,7 @@ def appeal_detail(request, pk: int):
         "modules": ServiceModule.objects.filter(is_active=True) if "register" in actions else (),
         "priorities": Priority.choices,
         "ratings": Rating.choices,
-        "events": [(e, action_label(e.action)) for e in appeal.events.all()],
+        "events": [(e, action_label(e.action), _rating_label(e.data.get("rating"))) for e in appeal.events.all()],
         "pending_extension": next((x for x in appeal.extensions.all() if x.status == "pending"), None),
     }
     if "dispatch" in actions:
@@ -138,6 +138,10 @@ def appeal_detail(request, pk: int):
     if "merge" in actions:
         context["duplicates"] = selectors.possible_duplicates(request.user, appeal)
     return render(request, "petitions/detail.html", context)
+
+
+def _rating_label(value) -> str:
+    return Rating(value).label if value in Rating.values else ""
 
 
 def _unit_choice(value: str) -> dict:
