@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "accounts",
     "grids",
     "residents",
+    "petitions",
 ]
 
 MIDDLEWARE = [

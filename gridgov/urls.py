@@ -5,6 +5,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 urlpatterns = [
     path("", include("grids.urls")),
+    path("appeals/", include("petitions.urls")),
+    path("open311/v2/", include("petitions.open311.urls")),
     path("", include("accounts.urls")),
     path("registry/", include("residents.urls")),
     path("login/", auth_views.LoginView.as_view(), name="login"),

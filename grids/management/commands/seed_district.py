@@ -9,6 +9,7 @@ from tqdm import tqdm
 from gridgov.errors import DomainError
 from grids import demo
 from grids.models import GridNode
+from petitions import demo as petitions_demo
 from residents import demo as registry_demo
 
 # Each step takes the shared SeedContext and returns a line saying what it made. Later
@@ -19,6 +20,7 @@ STEPS = [
     ("staff", demo.seed_staff),
     ("special-population categories", registry_demo.seed_categories),
     ("households and residents", registry_demo.seed_registry),
+    ("appeals", petitions_demo.seed_appeals),
 ]
 
 

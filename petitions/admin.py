@@ -1,0 +1,95 @@
+"""Admin for the appeals app's editable data (modules, the calendar, Open311 clients) and a
+read-only view of appeals. Appeals change only through their services (the pages and API);
+nothing here is ever deleted."""
+
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+
+from gridgov.errors import DomainError
+
+from . import services
+from .models import Appeal, AppealEvent, CalendarDay, Open311Key, ServiceModule
+
+
+class NoDeleteMixin:
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ServiceModule)
+class ServiceModuleAdmin(NoDeleteMixin, admin.ModelAdmin):
+    list_display = ["number", "name", "name_en", "owner", "limit_days", "is_active"]
+    list_editable = ["owner", "limit_days", "is_active"]
+    list_select_related = ["owner"]
+    fields = ["number", "code", "name", "name_en", "owner", "limit_days", "is_active"]
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(NoDeleteMixin, admin.ModelAdmin):
+    list_display = ["date", "is_workday", "name"]
+    list_filter = ["is_workday"]
+    date_hierarchy = "date"
+    fields = ["date", "is_workday", "name"]
+
+    def has_delete_permission(self, request, obj=None):
+        # A wrongly entered holiday is removed by hand; the calendar is plain data.
+        return request.user.is_superuser
+
+    def save_model(self, request, obj, form, change):
+        try:
+            services.calendar_day_set(actor=request.user, date=obj.date, is_workday=obj.is_workday, name=obj.name)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+
+
+@admin.register(Open311Key)
+class Open311KeyAdmin(NoDeleteMixin, admin.ModelAdmin):
+    list_display = ["name", "prefix", "created_at", "revoked_at"]
+    readonly_fields = ["name", "prefix", "created_at", "revoked_at"]
+    fields = readonly_fields
+    actions = ["revoke"]
+
+    def has_add_permission(self, request):
+        return False  # keys are issued by `manage.py open311_key NAME`, which prints the key once
+
+    @admin.action(description=_("Revoke the selected keys"))
+    def revoke(self, request, queryset):
+        for key in queryset:
+            services.open311_key_revoke(actor=request.user, name=key.name)
+        messages.success(request, _("Revoked."))
+
+
+class AppealEventInline(admin.TabularInline):
+    model = AppealEvent
+    fields = ["at", "actor", "action", "from_status", "to_status", "note"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Appeal)
+class AppealAdmin(NoDeleteMixin, admin.ModelAdmin):
+    list_display = ["id", "created_at", "module", "status", "source", "street", "deadline", "colour"]
+    list_filter = ["status", "source", "priority", "colour", "module"]
+    list_select_related = ["module", "street"]
+    readonly_fields = [
+        "source", "status", "module", "priority", "description", "address", "reporter_name_masked",
+        "reporter_phone_masked", "lon", "lat", "unit_grid", "community", "street", "handling_department",
+        "handling_node", "deadline", "rework_count", "repeat_count", "duplicate_of", "colour", "reply",
+        "satisfaction", "created_at", "replied_at", "closed_at",
+    ]  # fmt: skip
+    fields = readonly_fields
+    inlines = [AppealEventInline]
+    show_full_result_count = False  # a count(*) over a million rows on every list page
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).visible_to(request.user)

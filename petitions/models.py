@@ -1,0 +1,358 @@
+"""Appeals (诉求) of the 96361 service system: the 17 service modules, the working-day
+calendar, appeals, their append-only event timeline, photos, extension requests and the
+Open311 client keys."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from grids.models import Department, GridNode
+
+
+class ServiceModule(models.Model):
+    """One of the 17 service modules (服务模块): editable data with an owning department and
+    a default time limit in working days. Open311 serves them as its services."""
+
+    number = models.PositiveSmallIntegerField(_("number"), unique=True)
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=50)
+    name_en = models.CharField(_("English name"), max_length=100, blank=True)
+    owner = models.ForeignKey(
+        Department, on_delete=models.PROTECT, null=True, blank=True, related_name="modules", verbose_name=_("owner")
+    )
+    limit_days = models.PositiveSmallIntegerField(_("time limit (working days)"), default=5)
+    is_active = models.BooleanField(_("active"), default=True)
+    # Open311's GET requests needs no key, so anyone can read what it lists: modules whose
+    # appeals are about people rather than places (petitions, disputes, relief, public order)
+    # stay out of it. Their appeals can still be submitted through Open311.
+    open311_public = models.BooleanField(_("listed publicly through Open311"), default=True)
+
+    class Meta:
+        verbose_name = _("service module")
+        verbose_name_plural = _("service modules")
+        ordering = ["number"]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.name}"
+
+
+class CalendarDay(models.Model):
+    """An exception to the weekend rule: a public holiday on a weekday (is_workday False) or a
+    make-up working day on a weekend (调休, is_workday True). Days not listed follow the rule."""
+
+    date = models.DateField(_("date"), unique=True)
+    is_workday = models.BooleanField(_("working day"))
+    name = models.CharField(_("name"), max_length=50, blank=True)
+
+    class Meta:
+        verbose_name = _("calendar day")
+        verbose_name_plural = _("calendar days")
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.name}"
+
+
+class Source(models.TextChoices):
+    HOTLINE = "hotline", _("96361 hotline")
+    VISIT = "visit", _("Door-to-door visit")  # 走访
+    GRID = "grid", _("Grid-worker report")  # 网格员上报
+    WEB = "web", _("Web / phone page")
+    OPEN311 = "open311", _("Open311 client")
+
+
+class Status(models.TextChoices):
+    RECEIVED = "received", _("Received")  # 受理
+    REGISTERED = "registered", _("Registered")  # 立案
+    DISPATCHED = "dispatched", _("Dispatched")  # 分流交办
+    IN_PROGRESS = "in_progress", _("In progress")  # 签收办理
+    REPLIED = "replied", _("Replied")  # 答复
+    VERIFIED = "verified", _("Verified, awaiting return visit")  # 核查通过, 待回访
+    CLOSED = "closed", _("Closed")  # 办结
+    REJECTED = "rejected", _("Rejected")  # 不予受理
+    MERGED = "merged", _("Merged into another appeal")  # 重复件, 并案
+
+
+OPEN_STATUSES = (
+    Status.RECEIVED,
+    Status.REGISTERED,
+    Status.DISPATCHED,
+    Status.IN_PROGRESS,
+    Status.REPLIED,
+    Status.VERIFIED,
+)
+# The handling unit holds the case in these (the unit's clock is running).
+HANDLING_STATUSES = (Status.DISPATCHED, Status.IN_PROGRESS)
+
+
+class Priority(models.TextChoices):
+    URGENT = "urgent", _("Urgent (same working day)")
+    NORMAL = "normal", _("Normal (the module's limit)")
+    COMPLEX = "complex", _("Complex (13 working days)")
+
+
+class Colour(models.TextChoices):
+    """The four-colour supervision ladder (四色督办); issue 5's task sets it, a repeat raises it."""
+
+    NONE = "", _("None")
+    BLUE = "blue", _("Blue")
+    YELLOW = "yellow", _("Yellow")
+    ORANGE = "orange", _("Orange")
+    RED = "red", _("Red")
+
+
+COLOUR_RANK = {"": 0, "blue": 1, "yellow": 2, "orange": 3, "red": 4}
+
+
+class Rating(models.TextChoices):
+    SATISFIED = "satisfied", _("Satisfied")  # 满意
+    BASIC = "basic", _("Basically satisfied")  # 基本满意
+    DISSATISFIED = "dissatisfied", _("Dissatisfied")  # 不满意
+    UNREACHABLE = "unreachable", _("Unreachable")  # 联系不上
+
+
+class AppealQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "AppealQuerySet":
+        from .selectors import appeal_scope_q
+
+        return self.filter(appeal_scope_q(user))
+
+    def open(self) -> "AppealQuerySet":
+        return self.filter(status__in=OPEN_STATUSES)
+
+    def handling(self) -> "AppealQuerySet":
+        return self.filter(status__in=HANDLING_STATUSES)
+
+    def overdue(self, now=None) -> "AppealQuerySet":
+        return self.handling().filter(deadline__lt=now or timezone.now())
+
+    def due_soon(self, until, now=None) -> "AppealQuerySet":
+        return self.handling().filter(deadline__gte=now or timezone.now(), deadline__lt=until)
+
+
+class Appeal(models.Model):
+    """A resident's appeal (诉求), from any channel, through the closed loop of DESIGN.md §4."""
+
+    # Open311 clients that get no id at once poll tokens/{token}; ours is issued with the id.
+    token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    source = models.CharField(_("source"), max_length=10, choices=Source.choices)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.RECEIVED)
+    module = models.ForeignKey(ServiceModule, on_delete=models.PROTECT, related_name="appeals")
+    priority = models.CharField(_("priority"), max_length=8, choices=Priority.choices, default=Priority.NORMAL)
+    description = models.TextField(_("description"), max_length=4000)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+
+    # Reporter (反映人). Name and phone are personal data: stored only as cipher + lookup hash +
+    # masked display form (gridgov.personal_data), never in plain text.
+    reporter_name_cipher = models.TextField(blank=True, default="")
+    reporter_name_masked = models.CharField(_("reporter"), max_length=50, blank=True, default="")
+    reporter_phone_cipher = models.TextField(blank=True, default="")
+    # Finds a caller's earlier appeals by phone without decrypting anything.
+    reporter_phone_hash = models.CharField(max_length=64, blank=True, default="", db_index=True)
+    reporter_phone_masked = models.CharField(_("reporter phone"), max_length=20, blank=True, default="")
+
+    # The point and where it lies, stored so that scopes are plain equality filters
+    # (accounts.scopes.Scope.located_q).
+    lon = models.FloatField(_("longitude"))
+    lat = models.FloatField(_("latitude"))
+    unit_grid = models.ForeignKey(GridNode, on_delete=models.PROTECT, related_name="+")
+    community = models.ForeignKey(GridNode, on_delete=models.PROTECT, related_name="+")
+    street = models.ForeignKey(GridNode, on_delete=models.PROTECT, related_name="+")
+
+    # Handling unit (承办单位): a department or a street/community, never both.
+    handling_department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, null=True, blank=True, related_name="appeals"
+    )
+    handling_node = models.ForeignKey(GridNode, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    # The street of the handling node, stored so a street's queue is an equality filter.
+    handling_street = models.ForeignKey(GridNode, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+
+    # Read by the four-colour supervision task (issue 5) and the queues' "overdue / due soon"
+    # tabs: both filter status + deadline ranges through appeal_status_deadline.
+    deadline = models.DateTimeField(_("deadline"), null=True, blank=True)
+    # When the current handling window opened (dispatch), for "share of the window used".
+    window_start = models.DateTimeField(null=True, blank=True)
+    rework_count = models.PositiveSmallIntegerField(_("rework count"), default=0)
+    repeat_count = models.PositiveSmallIntegerField(_("repeat appeals"), default=0)
+    duplicate_of = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="repeats", verbose_name=_("repeat of")
+    )
+    colour = models.CharField(_("colour"), max_length=6, choices=Colour.choices, default="", blank=True)
+    reply = models.TextField(_("reply"), blank=True, default="")
+    satisfaction = models.CharField(_("satisfaction"), max_length=12, choices=Rating.choices, blank=True, default="")
+
+    created_at = models.DateTimeField(_("received at"), default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+    replied_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    open311_client = models.ForeignKey(
+        "Open311Key", on_delete=models.PROTECT, null=True, blank=True, related_name="appeals"
+    )
+
+    objects = AppealQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("appeal")
+        verbose_name_plural = _("appeals")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            # The supervision task (issue 5) and the overdue / due-soon queues.
+            models.Index(fields=["status", "deadline"], name="appeal_status_deadline"),
+            # Street and department queues: "dispatched to me" in status order.
+            models.Index(fields=["handling_street", "status", "deadline"], name="appeal_hstreet_status"),
+            models.Index(fields=["handling_node", "status", "deadline"], name="appeal_hnode_status"),
+            models.Index(fields=["handling_department", "status", "deadline"], name="appeal_hdept_status"),
+            # Scoped lists (located_q) newest first.
+            models.Index(fields=["street", "created_at"], name="appeal_street_created"),
+            models.Index(fields=["community", "created_at"], name="appeal_community_created"),
+            models.Index(fields=["unit_grid", "created_at"], name="appeal_unit_created"),
+            # Command-center inbox and Open311's date-ranged requests list.
+            models.Index(fields=["status", "created_at"], name="appeal_status_created"),
+            models.Index(fields=["created_at", "id"], name="appeal_created"),
+            # The list filters by module (and status) over a date range (API, Open311 service_code);
+            # its count(*) then reads the index alone.
+            models.Index(fields=["module", "status", "created_at"], name="appeal_module_status_created"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(handling_department__isnull=True) | Q(handling_node__isnull=True),
+                name="appeal_one_handling_unit",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.module.name if self.module_id else ''}"
+
+    @property
+    def handling_unit(self):
+        return self.handling_department or self.handling_node
+
+    @property
+    def handling_unit_name(self) -> str:
+        unit = self.handling_unit
+        return unit.name if unit else ""
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.status in HANDLING_STATUSES and self.deadline is not None and self.deadline < timezone.now()
+
+
+class AppealEvent(models.Model):
+    """One step of an appeal's timeline. Append-only: written by the services in the same
+    transaction as the change it records, never edited or deleted."""
+
+    appeal = models.ForeignKey(Appeal, on_delete=models.PROTECT, related_name="events")
+    at = models.DateTimeField(default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    action = models.CharField(_("action"), max_length=20)
+    from_status = models.CharField(max_length=12, choices=Status.choices, blank=True)
+    to_status = models.CharField(max_length=12, choices=Status.choices, blank=True)
+    note = models.TextField(_("note"), blank=True, default="")
+    # What else the step decided: the unit dispatched to, the new deadline, the rating …
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("appeal event")
+        verbose_name_plural = _("appeal events")
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["appeal", "at"], name="appealevent_appeal_at")]
+
+    def __str__(self) -> str:
+        return f"{self.appeal_id} {self.action} {self.from_status}→{self.to_status}"
+
+
+def photo_path(instance, filename: str) -> str:
+    # The name is ours, never the uploader's: uploads cannot choose paths.
+    return f"appeals/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{instance.extension}"
+
+
+class AppealPhoto(models.Model):
+    """A photo or attachment of an appeal, optionally of one event (a reply's proof, …)."""
+
+    appeal = models.ForeignKey(Appeal, on_delete=models.PROTECT, related_name="photos")
+    event = models.ForeignKey(AppealEvent, on_delete=models.PROTECT, null=True, blank=True, related_name="photos")
+    image = models.FileField(upload_to=photo_path, max_length=200)
+    extension = models.CharField(max_length=5)
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+    uploaded_at = models.DateTimeField(default=timezone.now)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("appeal photo")
+        verbose_name_plural = _("appeal photos")
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.appeal_id}: {self.image.name}"
+
+
+class ExtensionStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    APPROVED = "approved", _("Approved")
+    REFUSED = "refused", _("Refused")
+
+
+class ExtensionRequest(models.Model):
+    """An extension (延期) request: asked for by the handling unit before the deadline, decided by
+    the command center. Kept after the decision, so the record shows every moved deadline."""
+
+    appeal = models.ForeignKey(Appeal, on_delete=models.PROTECT, related_name="extensions")
+    days = models.PositiveSmallIntegerField(_("working days"))
+    reason = models.TextField(_("reason"))
+    status = models.CharField(max_length=8, choices=ExtensionStatus.choices, default=ExtensionStatus.PENDING)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    requested_at = models.DateTimeField(default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    old_deadline = models.DateTimeField(null=True, blank=True)
+    new_deadline = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("extension request")
+        verbose_name_plural = _("extension requests")
+        ordering = ["requested_at", "id"]
+        constraints = [
+            # At most one undecided request per appeal.
+            models.UniqueConstraint(
+                fields=["appeal"], condition=Q(status="pending"), name="extension_one_pending_per_appeal"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.appeal_id}: +{self.days} ({self.status})"
+
+
+class Open311Key(models.Model):
+    """An API key of one Open311 client system. Only its SHA-256 is stored; the key itself
+    is printed once by `manage.py open311_key NAME`."""
+
+    name = models.CharField(_("client name"), max_length=100, unique=True)
+    prefix = models.CharField(max_length=8, help_text=_("the key's first characters, to tell keys apart"))
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Open311 API key")
+        verbose_name_plural = _("Open311 API keys")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"

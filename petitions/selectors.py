@@ -1,0 +1,111 @@
+"""Reads of the appeals app, and the one place that decides which appeals a user sees.
+
+A user sees an appeal when it lies in their subtree (its stored street, community or unit
+grid, via Scope.located_q), when it is dispatched to their department or to a node of their
+subtree, or when they took it in themselves. The command center sees everything. Every list
+is a constant number of queries whatever the page size.
+"""
+
+import datetime
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from accounts.scopes import scope_for
+from grids.models import Level
+
+from .models import HANDLING_STATUSES, Appeal, AppealEvent, AppealPhoto, ExtensionRequest, Status
+
+DUE_SOON = datetime.timedelta(days=2)
+
+
+def _unit_q(user) -> Q:
+    """Appeals whose handling unit is the user's department, or a street/community of the
+    user's subtree (equality filters on the stored handling street and node)."""
+    scope = scope_for(user)
+    if scope.everything:
+        return Q()
+    q = Q(pk__in=[])
+    if scope.department_ids:
+        q |= Q(handling_department_id__in=sorted(scope.department_ids))
+    for node in scope.nodes:
+        if node.level == Level.STREET:
+            q |= Q(handling_street_id=node.id)
+        elif node.level == Level.COMMUNITY:
+            q |= Q(handling_node_id=node.id)
+    return q
+
+
+def appeal_scope_q(user) -> Q:
+    scope = scope_for(user)
+    if scope.everything:
+        return Q()
+    if not user.is_authenticated:
+        return Q(pk__in=[])
+    return scope.located_q() | _unit_q(user) | Q(created_by_id=user.pk)
+
+
+LIST_RELATED = ("module", "street", "community", "handling_department", "handling_node")
+
+
+def appeal_list(user) -> QuerySet[Appeal]:
+    """Visible appeals with what a list row shows, in one query."""
+    return (
+        Appeal.objects.visible_to(user)
+        .select_related(*LIST_RELATED)
+        .defer("description", "reply", "reporter_name_cipher", "reporter_phone_cipher")
+    )
+
+
+def appeal_queue(user, tab: str = "mine", now: datetime.datetime | None = None) -> QuerySet[Appeal]:
+    """The handling queue (待办): cases dispatched to the user's unit and not yet replied."""
+    now = now or timezone.now()
+    qs = appeal_list(user).filter(_unit_q(user), status__in=HANDLING_STATUSES)
+    if tab == "overdue":
+        qs = qs.filter(deadline__lt=now)
+    elif tab == "due_soon":
+        qs = qs.filter(deadline__gte=now, deadline__lt=now + DUE_SOON)
+    return qs.order_by("deadline", "id")
+
+
+def appeal_inbox(user) -> QuerySet[Appeal]:
+    """The command center's inbox: received (to register) and registered (to dispatch)."""
+    return appeal_list(user).filter(status__in=[Status.RECEIVED, Status.REGISTERED]).order_by("created_at", "id")
+
+
+def appeal_return_visits(user) -> QuerySet[Appeal]:
+    """Verified cases waiting for their return visit (回访)."""
+    return appeal_list(user).filter(status=Status.VERIFIED).order_by("updated_at", "id")
+
+
+def appeal_detail(user, pk: int) -> Appeal:
+    """One visible appeal with its timeline, photos and extension requests (a fixed number of
+    queries). Raises Appeal.DoesNotExist when the user may not see it."""
+    return (
+        Appeal.objects.visible_to(user)
+        .select_related(*LIST_RELATED, "unit_grid", "handling_street", "duplicate_of", "created_by")
+        .prefetch_related(
+            Prefetch("events", queryset=AppealEvent.objects.select_related("actor").prefetch_related("photos")),
+            Prefetch("photos", queryset=AppealPhoto.objects.order_by("uploaded_at", "id")),
+            Prefetch("extensions", queryset=ExtensionRequest.objects.select_related("requested_by", "decided_by")),
+            Prefetch("repeats", queryset=Appeal.objects.only("id", "created_at", "duplicate_of_id")),
+        )
+        .get(pk=pk)
+    )
+
+
+def possible_duplicates(user, appeal: Appeal, limit: int = 5) -> list[Appeal]:
+    """Open appeals that may be the same matter: same module and unit grid, or the same
+    caller (phone hash), within the last 30 days."""
+    since = appeal.created_at - datetime.timedelta(days=30)
+    same = Q(module_id=appeal.module_id, unit_grid_id=appeal.unit_grid_id)
+    if appeal.reporter_phone_hash:
+        same |= Q(reporter_phone_hash=appeal.reporter_phone_hash)
+    return list(
+        appeal_list(user)
+        .open()
+        .filter(same, created_at__gte=since)
+        .exclude(pk=appeal.pk)
+        .exclude(status=Status.RECEIVED)
+        .order_by("-created_at")[:limit]
+    )

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.appeals_home, name="appeals-home"),
+    path("all/", views.appeal_list, name="appeal-list"),
+    path("queue/", views.appeal_queue, name="appeal-queue"),
+    path("inbox/", views.appeal_inbox, name="appeal-inbox"),
+    path("return-visits/", views.appeal_return_visits, name="appeal-return-visits"),
+    path("hotline/", views.hotline_intake, name="appeal-hotline"),
+    path("hotline/caller/", views.hotline_caller, name="appeal-hotline-caller"),
+    path("report/", views.grid_report, name="appeal-report"),
+    path("<int:pk>/", views.appeal_detail, name="appeal-detail"),
+    path("<int:pk>/act/<slug:action>/", views.appeal_act, name="appeal-act"),
+]

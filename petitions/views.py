@@ -1,0 +1,312 @@
+"""Pages of the appeals app: hotline intake, the command center's inbox, the street and
+department queues, the appeal page with its timeline, the return-visit list and the phone
+report page. Every write goes through petitions.services; every read through selectors."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponseNotAllowed
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts.roles import Role
+from accounts.scopes import scope_for
+from gridgov.errors import DomainError, InvalidInput
+from grids.models import Department, GridNode, Level
+
+from . import selectors, services
+from .ids import as_id
+from .models import Appeal, Priority, Rating, ServiceModule, Source, Status
+from .pagination import CappedPaginator
+from .reporter import phone_lookup_hash
+from .transitions import action_label, available_actions
+
+PAGE_SIZE = 50
+
+
+def _page(request, queryset):
+    return CappedPaginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+@login_required
+def appeals_home(request):
+    """Straight to the page the user's role works from."""
+    scope = scope_for(request.user)
+    if scope.has_role(Role.COMMAND_CENTER):
+        return redirect("appeal-inbox")
+    if scope.has_role(Role.HOTLINE):
+        return redirect("appeal-hotline")
+    if scope.has_role(Role.STREET_OFFICE, Role.DEPARTMENT, Role.COMMUNITY):
+        return redirect("appeal-queue")
+    if scope.has_role(Role.GRID_MANAGER, Role.GRID_ASSISTANT, Role.CADRE):
+        return redirect("appeal-report")
+    return redirect("appeal-list")
+
+
+@login_required
+def appeal_list(request):
+    qs = selectors.appeal_list(request.user).order_by("-created_at", "-id")
+    status = request.GET.get("status", "")
+    if status in Status.values:
+        qs = qs.filter(status=status)
+    module = request.GET.get("module", "")
+    if as_id(module):
+        qs = qs.filter(module_id=as_id(module))
+    return render(
+        request,
+        "petitions/list.html",
+        {
+            "page": _page(request, qs),
+            "statuses": Status.choices,
+            "modules": ServiceModule.objects.filter(is_active=True),
+            "status": status,
+            "module": module,
+        },
+    )
+
+
+@login_required
+def appeal_queue(request):
+    """The street office / department / community queue (待办): dispatched to me, due soon,
+    overdue."""
+    tab = request.GET.get("tab", "mine")
+    if tab not in ("mine", "due_soon", "overdue"):
+        tab = "mine"
+    qs = selectors.appeal_queue(request.user, tab)
+    tabs = [("mine", _("Dispatched to me")), ("due_soon", _("Due soon")), ("overdue", _("Overdue"))]
+    return render(request, "petitions/queue.html", {"page": _page(request, qs), "tab": tab, "tabs": tabs})
+
+
+def _units():
+    """The dispatch choices: departments, then streets with their communities."""
+    departments = list(Department.objects.filter(is_active=True).order_by("code"))
+    nodes = list(
+        GridNode.objects.filter(level__in=[Level.STREET, Level.COMMUNITY])
+        .order_by("tree_id", "lft")
+        .only("id", "name", "level", "code")
+    )
+    return departments, nodes
+
+
+@login_required
+def appeal_inbox(request):
+    """The command center's inbox: register what came in, dispatch what is registered."""
+    if not scope_for(request.user).has_role(Role.COMMAND_CENTER) and not request.user.is_superuser:
+        raise Http404
+    qs = selectors.appeal_inbox(request.user)
+    departments, nodes = _units()
+    return render(
+        request,
+        "petitions/inbox.html",
+        {
+            "received": _page(request, qs.filter(status=Status.RECEIVED)),
+            "registered": qs.filter(status=Status.REGISTERED)[:PAGE_SIZE],
+            "departments": departments,
+            "nodes": nodes,
+        },
+    )
+
+
+@login_required
+def appeal_return_visits(request):
+    qs = selectors.appeal_return_visits(request.user)
+    return render(request, "petitions/return_visits.html", {"page": _page(request, qs), "ratings": Rating.choices})
+
+
+@login_required
+def appeal_detail(request, pk: int):
+    try:
+        appeal = selectors.appeal_detail(request.user, as_id(pk) or 0)
+    except Appeal.DoesNotExist:
+        raise Http404 from None
+    actions = available_actions(request.user, appeal)
+    context = {
+        "appeal": appeal,
+        "actions": actions,
+        "modules": ServiceModule.objects.filter(is_active=True) if "register" in actions else (),
+        "priorities": Priority.choices,
+        "ratings": Rating.choices,
+        "events": [(e, action_label(e.action), _rating_label(e.data.get("rating"))) for e in appeal.events.all()],
+        "pending_extension": next((x for x in appeal.extensions.all() if x.status == "pending"), None),
+    }
+    if "dispatch" in actions:
+        context["departments"], context["nodes"] = _units()
+    if "dispatch_down" in actions and appeal.handling_node_id:
+        context["communities"] = GridNode.objects.filter(parent_id=appeal.handling_node_id).order_by("code")
+    if "merge" in actions:
+        context["duplicates"] = selectors.possible_duplicates(request.user, appeal)
+    return render(request, "petitions/detail.html", context)
+
+
+def _rating_label(value) -> str:
+    return Rating(value).label if value in Rating.values else ""
+
+
+def _unit_choice(value: str) -> dict:
+    """'department:3' or 'node:12' from the dispatch select."""
+    kind, _sep, pk = (value or "").partition(":")
+    if as_id(pk) is None:
+        raise InvalidInput(_("Choose a department, street or community."), field="unit")
+    if kind == "department":
+        department = Department.objects.filter(pk=as_id(pk)).first()
+        if department is None:
+            raise InvalidInput(_("Choose a department, street or community."), field="unit")
+        return {"department": department}
+    node = GridNode.objects.filter(pk=as_id(pk)).first()
+    if kind != "node" or node is None:
+        raise InvalidInput(_("Choose a department, street or community."), field="unit")
+    return {"node": node}
+
+
+def _community(value: str) -> GridNode:
+    node = GridNode.objects.filter(pk=as_id(value)).first() if as_id(value) else None
+    if node is None:
+        raise InvalidInput(_("Choose a community."), field="community")
+    return node
+
+
+# The page form of each action: a call of its service with the posted fields.
+ACTIONS = {
+    "register": lambda u, a, p, f: services.appeal_register(
+        actor=u, appeal=a, module=p.get("module") or None, priority=p.get("priority") or None, note=p.get("note", "")
+    ),
+    "merge": lambda u, a, p, f: services.appeal_merge(
+        actor=u, appeal=a, into=as_id(p.get("into")) or 0, note=p.get("note", "")
+    ),
+    "reject": lambda u, a, p, f: services.appeal_reject(actor=u, appeal=a, reason=p.get("reason", "")),
+    "dispatch": lambda u, a, p, f: services.appeal_dispatch(
+        actor=u, appeal=a, note=p.get("note", ""), **_unit_choice(p.get("unit", ""))
+    ),
+    "dispatch_down": lambda u, a, p, f: services.appeal_dispatch_down(
+        actor=u, appeal=a, community=_community(p.get("community", "")), note=p.get("note", "")
+    ),
+    "sign": lambda u, a, p, f: services.appeal_sign(actor=u, appeal=a, note=p.get("note", "")),
+    "return": lambda u, a, p, f: services.appeal_return(actor=u, appeal=a, reason=p.get("reason", "")),
+    "transfer": lambda u, a, p, f: services.appeal_transfer(actor=u, appeal=a, reason=p.get("reason", "")),
+    "request_extension": lambda u, a, p, f: services.appeal_request_extension(
+        actor=u, appeal=a, days=p.get("days", ""), reason=p.get("reason", "")
+    ),
+    "decide_extension": lambda u, a, p, f: services.appeal_decide_extension(
+        actor=u, appeal=a, approve=p.get("approve") == "yes", note=p.get("note", "")
+    ),
+    "reply": lambda u, a, p, f: services.appeal_reply(
+        actor=u, appeal=a, reply=p.get("reply", ""), photos=f.getlist("photos")
+    ),
+    "verify": lambda u, a, p, f: services.appeal_verify(actor=u, appeal=a, note=p.get("note", "")),
+    "rework": lambda u, a, p, f: services.appeal_rework(actor=u, appeal=a, reason=p.get("reason", "")),
+    "return_visit": lambda u, a, p, f: services.appeal_return_visit(
+        actor=u, appeal=a, rating=p.get("rating", ""), substantive=p.get("substantive") == "on", note=p.get("note", "")
+    ),
+    "reopen": lambda u, a, p, f: services.appeal_reopen(actor=u, appeal=a, reason=p.get("reason", "")),
+    "photos": lambda u, a, p, f: services.appeal_add_photos(
+        actor=u, appeal=a, photos=f.getlist("photos"), note=p.get("note", "")
+    ),
+}
+DONE = {
+    "register": gettext_lazy("Registered."),
+    "merge": gettext_lazy("Merged as a repeat."),
+    "reject": gettext_lazy("Rejected."),
+    "dispatch": gettext_lazy("Dispatched."),
+    "dispatch_down": gettext_lazy("Dispatched to the community."),
+    "sign": gettext_lazy("Signed for."),
+    "return": gettext_lazy("Returned to the command center."),
+    "transfer": gettext_lazy("Sent back for transfer."),
+    "request_extension": gettext_lazy("Extension requested."),
+    "decide_extension": gettext_lazy("Extension decided."),
+    "reply": gettext_lazy("Reply sent."),
+    "verify": gettext_lazy("Verified."),
+    "rework": gettext_lazy("Sent back for rework."),
+    "return_visit": gettext_lazy("Return visit recorded."),
+    "reopen": gettext_lazy("Reopened."),
+    "photos": gettext_lazy("Photos added."),
+}
+
+
+@login_required
+def appeal_act(request, pk: int, action: str):
+    """One action from a page form. A refusal comes back as a message on the page it came
+    from; nothing is half-done (the service runs in one transaction)."""
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    if action not in ACTIONS or as_id(pk) is None:
+        raise Http404
+    appeal = Appeal.objects.visible_to(request.user).filter(pk=pk).first()
+    if appeal is None:
+        raise Http404
+    try:
+        ACTIONS[action](request.user, appeal, request.POST, request.FILES)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"#{appeal.pk}: {DONE[action]}")
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
+        return redirect(target)
+    if Appeal.objects.visible_to(request.user).filter(pk=pk).exists():
+        return redirect("appeal-detail", pk=pk)
+    return redirect("appeals-home")
+
+
+def _intake(request, *, source: str, template: str, extra: dict):
+    values = request.POST if request.method == "POST" else {}
+    if request.method == "POST":
+        try:
+            appeal = services.appeal_create(
+                actor=request.user,
+                source=source if source != "auto" else request.POST.get("source", Source.GRID),
+                module=request.POST.get("module") or None,
+                description=request.POST.get("description", ""),
+                lon=request.POST.get("lon") or None,
+                lat=request.POST.get("lat") or None,
+                address=request.POST.get("address", ""),
+                priority=request.POST.get("priority") or Priority.NORMAL,
+                reporter_name=request.POST.get("reporter_name", ""),
+                reporter_phone=request.POST.get("reporter_phone", ""),
+                photos=request.FILES.getlist("photos"),
+            )
+        except DomainError as exc:
+            return render(
+                request,
+                template,
+                {**extra, "error": exc, "values": values, "modules": ServiceModule.objects.filter(is_active=True)},
+                status=exc.status_code,
+            )
+        messages.success(request, _("Appeal #%(n)s received.") % {"n": appeal.pk})
+        return redirect(reverse(request.resolver_match.url_name) + f"?done={appeal.pk}")
+    return render(
+        request,
+        template,
+        {
+            **extra,
+            "values": values,
+            "modules": ServiceModule.objects.filter(is_active=True),
+            "priorities": Priority.choices,
+        },
+    )
+
+
+@login_required
+def hotline_intake(request):
+    """The 96361 intake form: caller, module, place (map or address), text; one submit."""
+    district = GridNode.objects.filter(level=Level.DISTRICT).values_list("id", flat=True).first()
+    extra = {"priorities": Priority.choices, "district_id": district}
+    return _intake(request, source=Source.HOTLINE, template="petitions/hotline.html", extra=extra)
+
+
+@login_required
+def hotline_caller(request):
+    """htmx partial: the caller's earlier appeals, found by the phone's blind index."""
+    digest = phone_lookup_hash(request.GET.get("reporter_phone", ""))
+    earlier = list(selectors.appeal_list(request.user).filter(reporter_phone_hash=digest)[:10]) if digest else []
+    return render(request, "petitions/_caller.html", {"earlier": earlier, "searched": bool(digest)})
+
+
+@login_required
+def grid_report(request):
+    """The grid worker's phone page: module, text, photos and the phone's GPS position."""
+    sources = [(Source.GRID, Source.GRID.label), (Source.VISIT, Source.VISIT.label)]
+    return _intake(
+        request, source="auto", template="petitions/report.html", extra={"sources": sources, "priorities": ()}
+    )

@@ -1,0 +1,55 @@
+import random
+
+import pytest
+
+from grids import demo as grids_demo
+from petitions import demo
+from petitions.models import Appeal, AppealEvent, Open311Key, ServiceModule, Status
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_seed_step_makes_appeals_with_timelines_and_a_demo_key(district):
+    ctx = grids_demo.SeedContext(rng=random.Random(3), scale="small")
+    grids_demo.seed_departments(ctx)
+    said = demo.seed_appeals(ctx)
+    assert Appeal.objects.count() == demo.PER_YEAR["small"]
+    assert ServiceModule.objects.filter(owner__isnull=True).count() == 0
+    assert Open311Key.objects.filter(name="demo").exists() and ctx.open311_key in said
+    # Every appeal's timeline starts with its reception and ends in its current status.
+    for appeal in Appeal.objects.prefetch_related("events")[:50]:
+        events = list(appeal.events.all())
+        assert events[0].action == "create" and events[-1].to_status == appeal.status
+        assert [e.at for e in events] == sorted(e.at for e in events)
+    closed = Appeal.objects.filter(status=Status.CLOSED)
+    assert closed.exists() and not closed.filter(satisfaction="").exists()
+    assert not Appeal.objects.filter(status=Status.DISPATCHED, deadline__isnull=True).exists()
+    assert AppealEvent.objects.count() > 5 * Appeal.objects.count()
+
+
+def test_seed_district_ends_with_the_appeals_step():
+    from grids.management.commands.seed_district import STEPS
+
+    assert STEPS[-1] == ("appeals", demo.seed_appeals)
+
+
+def test_the_seed_restores_the_default_modules_after_a_flush(district):
+    ServiceModule.objects.all().delete()
+    ctx = grids_demo.SeedContext(rng=random.Random(4), scale="small")
+    grids_demo.seed_departments(ctx)
+    demo.seed_appeals(ctx)
+    assert ServiceModule.objects.count() == 17
+
+
+def test_seeded_repeats_are_counted_on_the_case_they_repeat(district, monkeypatch):
+    from django.db.models import Sum
+
+    monkeypatch.setattr(demo, "BATCH", 60)  # several batches, so later ones can repeat earlier cases
+    ctx = grids_demo.SeedContext(rng=random.Random(5), scale="small")
+    grids_demo.seed_departments(ctx)
+    demo.seed_appeals(ctx)
+    merged = Appeal.objects.filter(status=Status.MERGED).count()
+    assert merged > 0
+    assert Appeal.objects.aggregate(n=Sum("repeat_count"))["n"] == merged
+    assert AppealEvent.objects.filter(action="repeat").count() == merged
+    assert not Appeal.objects.filter(repeat_count__gt=0, colour="").exists()
