@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .models import User
+from .models import RevealLog, User
 
 
 @admin.register(User)
@@ -15,3 +15,30 @@ class UserAdmin(BaseUserAdmin):
         (_("Permissions"), {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]}),
         (_("Important dates"), {"fields": ["last_login", "date_joined"]}),
     ]
+
+
+@admin.register(RevealLog)
+class RevealLogAdmin(admin.ModelAdmin):
+    """Read-only: the log is append-only and written by the reveal service alone."""
+
+    list_display = ["revealed_at", "user", "subject", "field", "content_type", "object_id"]
+    list_filter = ["field", "content_type"]
+    search_fields = ["user__username", "user__name", "subject"]
+    list_select_related = ["user", "content_type"]
+    date_hierarchy = "revealed_at"
+
+    def get_queryset(self, request):
+        # The district (command center, admins) audits everyone; anyone else sees their own.
+        from .scopes import scope_for
+
+        qs = super().get_queryset(request)
+        return qs if scope_for(request.user).everything else qs.filter(user=request.user)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -39,3 +39,18 @@ DEPARTMENT_ROLES = frozenset({Role.DEPARTMENT})
 
 # Roles that manage staff assignments.
 STAFF_MANAGERS = frozenset({Role.ADMIN})
+
+# Who may reveal a resident's full ID number or phone (one value at a time, each logged).
+# The command center and hotline operators call residents back about their appeals; the
+# community workstation and grid managers visit them and fill in forms that need the ID
+# number. Street offices, departments, assistants, cadres, the supervision bureau and
+# auditors work with masked values: their tasks never need the whole number.
+REVEAL_PERSONAL_DATA = frozenset({Role.COMMAND_CENTER, Role.HOTLINE, Role.COMMUNITY, Role.GRID_MANAGER})
+
+# Who keeps the registry (households, residents, tags, places, organisations) inside their
+# own area: the community workstation and grid staff collect it, the command center and
+# admins correct it. Street offices and district roles read it.
+REGISTRY_EDITORS = frozenset({Role.COMMAND_CENTER, Role.ADMIN, Role.COMMUNITY, Role.GRID_MANAGER, Role.GRID_ASSISTANT})
+
+# Who edits the special-population categories and their follow-up rules.
+CATEGORY_EDITORS = frozenset({Role.COMMAND_CENTER, Role.ADMIN})

@@ -4,6 +4,7 @@ from rest_framework.routers import DefaultRouter
 from accounts.api import MeView, NotificationViewSet
 from grids.api import AssignmentViewSet, DepartmentViewSet, GridNodeViewSet, LocateView
 from petitions.api import AppealViewSet, ModuleViewSet
+from residents import api as residents_api
 
 router = DefaultRouter()
 router.register("grids/nodes", GridNodeViewSet, basename="gridnode")
@@ -12,9 +13,16 @@ router.register("grids/assignments", AssignmentViewSet, basename="assignment")
 router.register("appeals/modules", ModuleViewSet, basename="api-appeal-module")
 router.register("appeals", AppealViewSet, basename="api-appeal")
 router.register("notifications", NotificationViewSet, basename="notification")
+router.register("residents/categories", residents_api.CategoryViewSet, basename="category")
+router.register("residents/households", residents_api.HouseholdViewSet, basename="household")
+router.register("residents/residents", residents_api.ResidentViewSet, basename="resident")
+router.register("residents/tags", residents_api.TagViewSet, basename="residenttag")
+router.register("residents/buildings", residents_api.BuildingViewSet, basename="building")
+router.register("residents/organisations", residents_api.OrganisationViewSet, basename="organisation")
 
 urlpatterns = [
     path("me/", MeView.as_view(), name="api-me"),
     path("grids/locate/", LocateView.as_view(), name="api-locate"),
+    path("residents/areas/", residents_api.AreasView.as_view(), name="api-registry-areas"),
     *router.urls,
 ]

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "accounts",
     "grids",
     "petitions",
+    "residents",
 ]
 
 MIDDLEWARE = [
@@ -210,6 +211,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "RoleEnum": "accounts.roles.Role",
+        "BuildingKindEnum": "residents.models.Building.Kind",
+        "OrganisationKindEnum": "residents.models.Organisation.Kind",
+    },
 }
 
 # Map: the base layer is a setting; the grid polygons come from the API and draw without it.
@@ -230,3 +236,12 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+
+# Registry imports (residents.importing): larger files are refused before they are read.
+GRIDGOV_IMPORT_MAX_BYTES = int(os.environ.get("GRIDGOV_IMPORT_MAX_BYTES", str(10 * 1024 * 1024)))
+GRIDGOV_IMPORT_MAX_ROWS = int(os.environ.get("GRIDGOV_IMPORT_MAX_ROWS", "20000"))
+# Personal data keys (gridgov.personal_data) are read from GRIDGOV_DATA_KEY and
+# GRIDGOV_HASH_KEY there, not here, so they never sit in the settings object. Fixed
+# development keys stand in for unset ones only when DJANGO_DEBUG was on at start-up (decided
+# here, like SECRET_KEY's, so that a test run's DEBUG=False does not change it).
+GRIDGOV_DEVELOPMENT_KEYS = DEBUG

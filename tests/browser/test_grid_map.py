@@ -22,7 +22,8 @@ def test_street_officer_logs_in_sees_their_street_on_the_map_and_drills_down(peo
     page.locator("#gridmap path.leaflet-interactive").first.click(force=True)
     page.wait_for_url("**/grids/*/")
     opened = GridNode.objects.get(pk=int(page.url.rstrip("/").split("/")[-1]))
-    assert opened.parent_id == street.pk and opened.level == Level.COMMUNITY
+    assert opened.parent_id == street.pk
+    assert opened.level == Level.COMMUNITY
     page.wait_for_selector("#gridmap.loaded")
 
 

@@ -10,6 +10,7 @@ from gridgov.errors import DomainError
 from grids import demo
 from grids.models import GridNode
 from petitions import demo as petitions_demo
+from residents import demo as registry_demo
 
 # Each step takes the shared SeedContext and returns a line saying what it made. Later
 # apps add their steps here (households, appeals, campaigns, funding …).
@@ -17,6 +18,8 @@ STEPS = [
     ("grid tree", demo.seed_tree),
     ("departments", demo.seed_departments),
     ("staff", demo.seed_staff),
+    ("special-population categories", registry_demo.seed_categories),
+    ("households and residents", registry_demo.seed_registry),
     ("appeals", petitions_demo.seed_appeals),
 ]
 

@@ -1,0 +1,255 @@
+"""Registry pages: the household grid map (户况网格图), lists with search and export, the
+household and resident pages, the reveal of one value, and the Excel import with its
+confirm step. Reads go through the selectors (scoped), writes through the services."""
+
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.roles import REGISTRY_EDITORS, REVEAL_PERSONAL_DATA
+from accounts.scopes import scope_for
+from gridgov.errors import DomainError
+from grids.models import GridNode, Level
+from grids.selectors import root_nodes, visible_nodes
+
+from . import exporting, selectors, services
+from .forms import ImportForm
+from .importing import registry_import, template_workbook
+from .models import Household, Resident
+
+PAGE_SIZE = 50
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _node(request) -> GridNode | None:
+    raw = request.GET.get("node", "")
+    if not raw.isdigit():
+        return None
+    return get_object_or_404(visible_nodes(request.user).defer("boundary"), pk=int(raw))
+
+
+def _xlsx(data: bytes, name: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+def registry_map(request):
+    """The household grid map. Starts on the user's own area (or ?node=)."""
+    node = _node(request)
+    roots = root_nodes(request.user)
+    if node is None and len(roots) == 1:
+        node = roots[0]
+    if node is None and not roots:
+        raise Http404(_("You hold no post on a grid node."))
+    bounds = None
+    if node is not None:
+        bounds = [[node.min_lat, node.min_lon], [node.max_lat, node.max_lon]]
+    else:
+        boxes = [(n.min_lat, n.min_lon, n.max_lat, n.max_lon) for n in roots]
+        bounds = [
+            [min(b[0] for b in boxes), min(b[1] for b in boxes)],
+            [max(b[2] for b in boxes), max(b[3] for b in boxes)],
+        ]
+    return render(
+        request,
+        "residents/map.html",
+        {
+            "node": node,
+            "map_config": {
+                "bounds": bounds,
+                "minLevel": node.level + 1 if node is not None and node.level < Level.UNIT_GRID else Level.STREET,
+                "categories": [
+                    {"code": c.code, "name": c.name, "symbol": c.symbol, "color": c.color}
+                    for c in selectors.categories()
+                ],
+            },
+            "map_text": {
+                "members": _("Members"),
+                "name": _("Name"),
+                "relation": _("Relation"),
+                "id_number": _("ID number"),
+                "phone": _("Phone"),
+                "tags": _("Special populations"),
+                "open": _("Open the household page"),
+                "none": _("Nothing found."),
+                "households": _("households"),
+                "residents": _("residents"),
+                "tagged": _("in special populations"),
+            },
+        },
+    )
+
+
+def _household_filters(request) -> dict:
+    return {
+        "node": _node(request),
+        "q": request.GET.get("q", "").strip(),
+        "tag": request.GET.get("tag", "").strip(),
+    }
+
+
+@login_required
+def household_list(request):
+    filters = _household_filters(request)
+    page = Paginator(selectors.household_list(request.user, **filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "residents/household_list.html",
+        {"page": page, "filters": filters, "categories": selectors.categories(), "query": request.GET.urlencode()},
+    )
+
+
+@login_required
+def household_export(request):
+    qs = selectors.household_list(request.user, **_household_filters(request))
+    return _xlsx(exporting.households_xlsx(qs), f"households-{timezone.localdate():%Y%m%d}.xlsx")
+
+
+@login_required
+def household_detail(request, pk: int):
+    try:
+        household = selectors.household_detail(request.user, pk)
+    except Household.DoesNotExist:
+        raise Http404 from None
+    return render(request, "residents/household_detail.html", {"household": household})
+
+
+def _resident_filters(request) -> dict:
+    return {
+        "node": _node(request),
+        "q": request.GET.get("q", "").strip(),
+        "id_number": request.GET.get("id_number", "").strip(),
+        "tag": request.GET.get("tag", "").strip(),
+    }
+
+
+@login_required
+def resident_list(request):
+    filters = _resident_filters(request)
+    page = Paginator(selectors.resident_list(request.user, **filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "residents/resident_list.html",
+        {"page": page, "filters": filters, "categories": selectors.categories(), "query": request.GET.urlencode()},
+    )
+
+
+@login_required
+def resident_export(request):
+    qs = selectors.resident_list(request.user, **_resident_filters(request))
+    return _xlsx(exporting.residents_xlsx(qs), f"residents-{timezone.localdate():%Y%m%d}.xlsx")
+
+
+def _resident_page(request, resident: Resident, revealed: dict | None = None, status: int = 200):
+    scope = scope_for(request.user)
+    return render(
+        request,
+        "residents/resident_detail.html",
+        {
+            "resident": resident,
+            "revealed": revealed or {},
+            "can_reveal": request.user.is_superuser or scope.has_role(*REVEAL_PERSONAL_DATA),
+        },
+        status=status,
+    )
+
+
+@login_required
+def resident_detail(request, pk: int):
+    try:
+        resident = selectors.resident_detail(request.user, pk)
+    except Resident.DoesNotExist:
+        raise Http404 from None
+    return _resident_page(request, resident)
+
+
+@login_required
+@require_POST
+def resident_reveal(request, pk: int):
+    """Show one full value on the resident's page, once; the service logs it."""
+    try:
+        resident = selectors.resident_detail(request.user, pk)
+    except Resident.DoesNotExist:
+        raise Http404 from None
+    field = request.POST.get("field", "")
+    value = services.personal_data_reveal(actor=request.user, obj=resident, field=field)
+    return _resident_page(request, resident, revealed={field: value})
+
+
+# ---- Import ----
+
+
+def _import_dir() -> Path:
+    path = Path(settings.MEDIA_ROOT) / "imports"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+@login_required
+def import_template(request):
+    return _xlsx(template_workbook(), "registry_template.xlsx")
+
+
+@login_required
+def import_page(request):
+    """Upload → dry run (every bad row listed) → confirm → the same service commits."""
+    scope = scope_for(request.user)
+    can_import = request.user.is_superuser or scope.has_role(*REGISTRY_EDITORS)
+    confirming = request.method == "POST" and "confirm" in request.POST
+    form = ImportForm(None if confirming else (request.POST or None), request.FILES or None, user=request.user)
+    report = token = None
+    if confirming:
+        pending = request.session.get("registry_import", {})
+        token = request.POST.get("token", "")
+        if token not in pending:
+            messages.error(request, _("That import has expired; upload the file again."))
+            return redirect("registry-import")
+        node = get_object_or_404(visible_nodes(request.user).defer("boundary"), pk=pending[token]["node"])
+        path = _import_dir() / f"{token}.xlsx"
+        try:
+            report = registry_import(actor=request.user, node=node, data=path.read_bytes(), commit=True)
+        except (DomainError, OSError) as exc:
+            messages.error(request, getattr(exc, "message", str(exc)))
+            return redirect("registry-import")
+        finally:
+            path.unlink(missing_ok=True)
+            pending.pop(token, None)
+            request.session["registry_import"] = pending
+        if report.committed:
+            messages.success(
+                request,
+                _("Imported %(h)d households and %(r)d residents into %(node)s.")
+                % {"h": report.households, "r": report.residents, "node": node.name},
+            )
+            return redirect(f"{reverse('registry-household-list')}?node={node.pk}")
+        token = None
+    elif request.method == "POST" and form.is_valid():
+        data = form.cleaned_data["file"].read()
+        node = form.cleaned_data["node"]
+        try:
+            report = registry_import(actor=request.user, node=node, data=data, commit=False)
+        except DomainError as exc:
+            form.add_error("file", exc.message)
+        else:
+            if report.ok:
+                # Kept on disk for the confirm step; the session says whose it is and for which node.
+                token = uuid.uuid4().hex
+                (_import_dir() / f"{token}.xlsx").write_bytes(data)
+                pending = request.session.get("registry_import", {})
+                pending[token] = {"node": node.pk}
+                request.session["registry_import"] = pending
+    return render(
+        request, "residents/import.html", {"form": form, "report": report, "token": token, "can_import": can_import}
+    )
