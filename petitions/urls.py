@@ -13,4 +13,5 @@ urlpatterns = [
     path("report/", views.grid_report, name="appeal-report"),
     path("<int:pk>/", views.appeal_detail, name="appeal-detail"),
     path("<int:pk>/act/<slug:action>/", views.appeal_act, name="appeal-act"),
+    path("<int:pk>/reveal/", views.appeal_reveal, name="appeal-reveal"),
 ]
