@@ -112,6 +112,23 @@ def possible_duplicates(user, appeal: Appeal, limit: int = 5) -> list[Appeal]:
 
 
 CALLER_LIMIT = 20
+ADDRESS_LIMIT = 10
+
+
+def address_lookup(user, text: str) -> list:
+    """Registered households whose address contains the text, within the user's scope: the
+    hotline places an appeal "by address" at a household's point."""
+    from residents.models import Household
+
+    text = (text or "").strip()
+    if len(text) < 2 or "\x00" in text:
+        return []
+    return list(
+        Household.objects.visible_to(user)
+        .filter(address__icontains=text)
+        .only("id", "address", "lon", "lat")
+        .order_by("address", "id")[:ADDRESS_LIMIT]
+    )
 
 
 def caller_lookup(user, phone: str) -> dict:

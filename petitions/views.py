@@ -337,6 +337,13 @@ def hotline_caller(request):
 
 
 @login_required
+def hotline_address(request):
+    """htmx partial: registered addresses matching what the operator typed, to place the appeal."""
+    found = selectors.address_lookup(request.user, request.GET.get("address", ""))
+    return render(request, "petitions/_addresses.html", {"households": found})
+
+
+@login_required
 def grid_report(request):
     """The grid worker's phone page: module, text, photos and the phone's GPS position."""
     sources = [(Source.GRID, Source.GRID.label), (Source.VISIT, Source.VISIT.label)]

@@ -64,6 +64,13 @@
 
   // Hotline: "this is the caller" fills the reporter and the place from the registry.
   document.addEventListener("click", (event) => {
+    const place = event.target.closest(".use-place");
+    if (place) {
+      document.getElementById("id_address").value = place.dataset.address;
+      setPoint(parseFloat(place.dataset.lon), parseFloat(place.dataset.lat));
+      place.closest("li").classList.add("chosen");
+      return;
+    }
     const button = event.target.closest(".use-resident");
     if (!button) return;
     document.getElementById("id_reporter_resident").value = button.dataset.resident;

@@ -132,3 +132,11 @@ def test_a_grid_manager_cannot_reveal_an_appeal_outside_the_grid(make_appeal, pe
     appeal = make_appeal("dispatched", where="shuiguo", phone=PHONE)
     assert client_for(people.grid_manager).post(f"/api/appeals/{appeal.pk}/reveal-reporter/").status_code == 404
     assert not RevealLog.objects.exists()
+
+
+def test_the_hotline_places_an_appeal_by_a_registered_address_within_scope(residents, people, client_for):
+    page = client_for(people.center).get("/appeals/hotline/address/?address=中心街").content.decode()
+    household = residents["zhongxin"].household
+    assert household.address in page and f'data-lon="{household.lon}"' in page
+    assert "税郭镇" not in client_for(people.zhongxin).get("/appeals/hotline/address/?address=1号").content.decode()
+    assert "<li>" not in client_for(people.center).get("/appeals/hotline/address/?address=x").content.decode()
