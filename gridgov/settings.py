@@ -56,8 +56,8 @@ INSTALLED_APPS = [
     "leaflet",
     "accounts",
     "grids",
-    "petitions",
     "residents",
+    "petitions",
 ]
 
 MIDDLEWARE = [
