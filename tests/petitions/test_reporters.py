@@ -140,3 +140,30 @@ def test_the_hotline_places_an_appeal_by_a_registered_address_within_scope(resid
     assert household.address in page and f'data-lon="{household.lon}"' in page
     assert "税郭镇" not in client_for(people.zhongxin).get("/appeals/hotline/address/?address=1号").content.decode()
     assert "<li>" not in client_for(people.center).get("/appeals/hotline/address/?address=x").content.decode()
+
+
+@pytest.mark.parametrize(
+    "url", [f"/appeals/hotline/caller/?reporter_phone={PHONE}", "/appeals/hotline/address/?address=号"]
+)
+def test_the_hotline_lookups_make_the_same_number_of_queries_whatever_they_find(
+    url, residents, make_appeal, people, client_for, streets
+):
+    client = client_for(people.center)
+
+    def count():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    count()
+    few = count()
+    for _ in range(3):
+        make_appeal("received", phone=PHONE)
+    lon, lat = point_in(streets["中心街街道"])
+    for i in range(3):
+        household = registry.household_create(actor=None, address=f"新村{i}号", lon=lon, lat=lat)
+        registry.resident_create(
+            actor=None, household=household, name=f"赵{i}", relation=Relation.HEAD, id_number="", phone=PHONE,
+            sex="F", birth_date=datetime.date(1980, 1, 1),
+        )  # fmt: skip
+    assert count() == few
