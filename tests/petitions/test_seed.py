@@ -53,3 +53,18 @@ def test_seeded_repeats_are_counted_on_the_case_they_repeat(district, monkeypatc
     assert Appeal.objects.aggregate(n=Sum("repeat_count"))["n"] == merged
     assert AppealEvent.objects.filter(action="repeat").count() == merged
     assert not Appeal.objects.filter(repeat_count__gt=0, colour="").exists()
+
+
+def test_seeded_appeals_link_registered_callers_with_their_sealed_phones(district):
+    from residents import demo as registry_demo
+
+    ctx = grids_demo.SeedContext(rng=random.Random(6), scale="small")
+    grids_demo.seed_departments(ctx)
+    registry_demo.seed_categories(ctx)
+    registry_demo.seed_registry(ctx)
+    demo.seed_appeals(ctx)
+    linked = Appeal.objects.filter(reporter_resident__isnull=False).select_related("reporter_resident__household")
+    assert 0.2 < linked.count() / Appeal.objects.count() < 0.5
+    for appeal in linked[:20]:
+        assert appeal.reporter_phone_hash == appeal.reporter_resident.phone_hash
+        assert appeal.unit_grid_id == appeal.reporter_resident.household.unit_grid_id
