@@ -157,7 +157,7 @@ class CallerSerializer(serializers.Serializer):
     appeals = AppealSerializer(many=True)
 
 
-class RevealSerializer(serializers.Serializer):
+class ReporterRevealSerializer(serializers.Serializer):
     reporter_name = serializers.CharField(required=False)
     reporter_phone = serializers.CharField(required=False)
 
@@ -328,7 +328,7 @@ class AppealViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         found = selectors.caller_lookup(request.user, request.query_params.get("phone", ""))
         return Response(CallerSerializer(found).data)
 
-    @extend_schema(request=None, responses=RevealSerializer)
+    @extend_schema(request=None, responses=ReporterRevealSerializer)
     @action(detail=True, methods=["post"], url_path="reveal-reporter", url_name="reveal-reporter")
     def reveal_reporter(self, request, pk=None):
         """The reporter's full name and phone, for a call back; each reveal is logged."""
