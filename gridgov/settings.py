@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "leaflet",
     "accounts",
     "grids",
+    "funding",
 ]
 
 MIDDLEWARE = [
@@ -143,7 +144,10 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER")
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # funding: flags unsubmitted monthly expense reports once they pass the 5th (idempotent).
+    "funding-mark-late-reports": {"task": "funding.tasks.mark_late_reports", "schedule": 3600.0},
+}
 CELERY_TIMEZONE = "Asia/Shanghai"
 
 LANGUAGE_CODE = "zh-hans"
