@@ -113,6 +113,9 @@ class BudgetShare(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["budget", "node"], name="budgetshare_once")]
 
+    def __str__(self) -> str:
+        return f"{self.node_id}: {yuan(self.amount_fen)}"
+
 
 class AccountKind(models.TextChoices):
     FUND = "fund", _("District fund")  # 区级网格化管理经费
@@ -224,6 +227,9 @@ class StreetMonthLock(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["street", "period"], name="streetmonthlock_once")]
 
+    def __str__(self) -> str:
+        return f"{self.street_id} {self.period}"
+
 
 class VoucherStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
@@ -330,6 +336,9 @@ class VoucherLine(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.account_id} Dr {yuan(self.debit_fen)} Cr {yuan(self.credit_fen)}"
+
 
 class ReportStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
@@ -362,7 +371,10 @@ class ExpenseReport(models.Model):
     approved_at = models.DateTimeField(null=True, blank=True)
     # Set once, by the lateness service, the first day the report was found late.
     late_since = models.DateField(_("late since"), null=True, blank=True)
-    prepared_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # Empty when the lateness task opened the report for a street that had not started it.
+    prepared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -422,6 +434,9 @@ class ExpenseLine(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.get_category_display()} {yuan(self.amount_fen)}"
+
 
 def receipt_path(instance, filename: str) -> str:
     return f"funding/receipts/{instance.report.year}/{instance.report.street_id}/{filename}"
@@ -440,6 +455,9 @@ class Receipt(models.Model):
     class Meta:
         ordering = ["id"]
 
+    def __str__(self) -> str:
+        return self.name
+
 
 class ReportEvent(models.Model):
     """Append-only history of a report: who did what, when, and the auditor's comment."""
@@ -454,3 +472,6 @@ class ReportEvent(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.action}: {self.from_status} → {self.to_status}"
