@@ -15,7 +15,9 @@ from grids.models import GridNode, Level
 from grids.services import assignment_start
 from tests.factories import UserFactory
 
-YEAR = 2026
+# Next year: the named people's posts begin today, and the clock is moved to days of YEAR,
+# so every test day lies after them.
+YEAR = datetime.date.today().year + 1
 
 
 @pytest.fixture
@@ -79,8 +81,7 @@ def staff(people, streets):
 @pytest.fixture
 def budgets(people, streets, households) -> dict[str, Budget]:
     return {
-        name: services.budget_freeze(actor=people.center, street=street, year=YEAR)
-        for name, street in streets.items()
+        name: services.budget_freeze(actor=people.center, street=street, year=YEAR) for name, street in streets.items()
     }
 
 
