@@ -22,6 +22,4 @@ def is_street_officer(user) -> bool:
 
 
 def is_ledger_clerk(user) -> bool:
-    return user.is_authenticated and (
-        user.is_superuser or scope_for(user).has_role(Role.COMMAND_CENTER, Role.ADMIN)
-    )
+    return user.is_authenticated and (user.is_superuser or scope_for(user).has_role(Role.COMMAND_CENTER, Role.ADMIN))

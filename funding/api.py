@@ -474,7 +474,9 @@ class ExpenseReportViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSe
         form.is_valid(raise_exception=True)
         data = form.validated_data
         street = get_object_or_404(GridNode.objects.visible_to(request.user), pk=data["street"], level=Level.STREET)
-        report = services.expense_report_create(actor=request.user, street=street, year=data["year"], month=data["month"])
+        report = services.expense_report_create(
+            actor=request.user, street=street, year=data["year"], month=data["month"]
+        )
         return self._detail(report, 201)
 
     @extend_schema(request=LineCreateSerializer, responses={201: ExpenseReportDetailSerializer})
@@ -517,7 +519,9 @@ class ExpenseReportViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSe
         return Response(ReceiptSerializer(receipt).data, status=201)
 
     @extend_schema(
-        responses=inline_serializer("ReportProblems", {"problems": serializers.ListField(child=serializers.CharField())})
+        responses=inline_serializer(
+            "ReportProblems", {"problems": serializers.ListField(child=serializers.CharField())}
+        )
     )
     @action(detail=True)
     def validate(self, request, pk=None):

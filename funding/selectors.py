@@ -382,3 +382,22 @@ def flags(user, year: int, month: int | None = None) -> list[Flag]:
     order = list(FlagKind.labels())
     found.sort(key=lambda f: (f.year, f.month, f.street_name, order.index(f.kind)))
     return found
+
+
+def payee_choices(report: ExpenseReport) -> list[tuple[int, str]]:
+    """Grid staff who may be paid a subsidy on this report: a post under the street valid
+    on some day of the month. One query."""
+    street = report.street
+    start, end = report.first_day, month_end(report.year, report.month) + datetime.timedelta(days=1)
+    rows = (
+        Assignment.objects.overlapping(start, end)
+        .filter(
+            role__in=list(SUBSIDY_CATEGORIES.values()),
+            node__tree_id=street.tree_id,
+            node__lft__gte=street.lft,
+            node__rght__lte=street.rght,
+        )
+        .values_list("user_id", "user__name", "user__username", "role", "node__name")
+        .order_by("role", "node__code", "user__username")
+    )
+    return [(uid, f"{name or username} · {Role(role).label} · {node}") for uid, name, username, role, node in rows]
