@@ -166,15 +166,12 @@ class BudgetViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 class AccountSerializer(serializers.ModelSerializer):
     debit_fen = serializers.IntegerField(read_only=True)
     credit_fen = serializers.IntegerField(read_only=True)
-    balance_fen = serializers.SerializerMethodField()
+    balance_fen = serializers.IntegerField(read_only=True)
 
     class Meta:
         model = Account
         fields = ["id", "code", "name", "kind", "category", "street", "debit_fen", "credit_fen", "balance_fen"]
         read_only_fields = fields
-
-    def get_balance_fen(self, account) -> int:
-        return account.debit_fen - account.credit_fen
 
 
 class LineSerializer(serializers.ModelSerializer):

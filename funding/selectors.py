@@ -191,6 +191,7 @@ def account_balances(user, year: int | None = None) -> QuerySet[Account]:
             debit_fen=Coalesce(Sum("lines__debit_fen", filter=posted), Value(0)),
             credit_fen=Coalesce(Sum("lines__credit_fen", filter=posted), Value(0)),
         )
+        .annotate(balance_fen=F("debit_fen") - F("credit_fen"))
         .order_by("code")
     )
 

@@ -151,7 +151,9 @@ def street_detail(request, pk: int):
             "year": year,
             "row": row,
             "budget": budget,
-            "schedule": services.allocation_schedule(budget) if budget else [],
+            "schedule": [(day, fen, row.allocated[day.month - 1]) for day, fen in services.allocation_schedule(budget)]
+            if budget
+            else [],
             "shares": shares,
             "chart": month_chart(row),
             "reports": list(selectors.visible_reports(request.user).filter(street=street, year=year)),
