@@ -541,7 +541,7 @@ class ExpenseReportViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSe
         return self._detail(report)
 
     @extend_schema(request=ReviewSerializer, responses=ExpenseReportDetailSerializer)
-    @action(detail=True, methods=["post"], url_path="return")
+    @action(detail=True, methods=["post"], url_path="return", url_name="return")
     def return_(self, request, pk=None):
         form = ReviewSerializer(data=request.data)
         form.is_valid(raise_exception=True)
