@@ -162,6 +162,48 @@ def expense_line_add(
 
 
 @transaction.atomic
+def expense_lines_add_many(*, actor, report: ExpenseReport, lines: list[dict]) -> int:
+    """Add many lines at once (a month's subsidy roll of a whole street), checked exactly as
+    expense_line_add checks one, with the assignments read in one query. Each dict holds
+    category, amount_fen, and payee_id / description where they apply. Returns the count."""
+    report = _editable(actor, report)
+    payee_ids = {li["payee_id"] for li in lines if li.get("payee_id") is not None}
+    payees = get_user_model().objects.in_bulk(payee_ids)
+    start = report.first_day
+    end = month_end(report.year, report.month) + datetime.timedelta(days=1)
+    street = report.street
+    held = set(
+        Assignment.objects.overlapping(start, end)
+        .filter(user_id__in=payee_ids, node__tree_id=street.tree_id, node__lft__gte=street.lft,
+                node__rght__lte=street.rght)
+        .values_list("user_id", "role")
+    )  # fmt: skip
+    rows = []
+    for i, li in enumerate(lines, start=1):
+        category, payee_id = li.get("category"), li.get("payee_id")
+        if category not in Category.values:
+            raise InvalidInput(_("Line %(n)d: unknown expense category.") % {"n": i}, field="category")
+        amount = check_amount(li.get("amount_fen"))
+        if payee_id is not None and payee_id not in payees:
+            raise InvalidInput(_("Line %(n)d: no staff member %(id)s.") % {"n": i, "id": payee_id}, field="payee")
+        if category in SUBSIDY_CATEGORIES:
+            if (payee_id, SUBSIDY_CATEGORIES[category]) not in held:
+                raise InvalidInput(
+                    subsidy_problem(report, category, payees.get(payee_id))
+                    or _("Line %(n)d: no valid post.") % {"n": i},
+                    field="payee",
+                )
+        elif payee_id is not None:
+            raise InvalidInput(_("Only subsidy lines name a payee."), field="payee")
+        rows.append(
+            ExpenseLine(report=report, category=category, amount_fen=amount, payee_id=payee_id,
+                        description=(li.get("description") or "").strip()[:200])
+        )  # fmt: skip
+    ExpenseLine.objects.bulk_create(rows, batch_size=1000)
+    return len(rows)
+
+
+@transaction.atomic
 def expense_line_remove(*, actor, report: ExpenseReport, line_id: int) -> None:
     report = _editable(actor, report)
     deleted, _detail = ExpenseLine.objects.filter(report=report, pk=line_id).delete()

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from tqdm import tqdm
 
+from funding.demo import seed_funding
 from gridgov.errors import DomainError
 from grids import demo
 from grids.models import GridNode
@@ -16,6 +17,7 @@ STEPS = [
     ("grid tree", demo.seed_tree),
     ("departments", demo.seed_departments),
     ("staff", demo.seed_staff),
+    ("funding", seed_funding),
 ]
 
 
