@@ -123,7 +123,13 @@ class StreetYear:
     @property
     def months(self) -> list[dict]:
         return [
-            {"month": m + 1, "allocated": self.allocated[m], "spent": self.spent[m], "report": self.report_status[m]}
+            {
+                "month": m + 1,
+                "allocated": self.allocated[m],
+                "spent": self.spent[m],
+                "report": self.report_status[m],
+                "report_label": ReportStatus(self.report_status[m]).label if self.report_status[m] else "",
+            }
             for m in range(12)
         ]
 

@@ -71,7 +71,15 @@ def month_chart(row, width: int = 720, height: int = 220) -> dict:
             }
         )
     budget_y = round(plot_h - plot_h * monthly_budget / top, 1)
-    return {"width": width, "height": height, "plot_h": plot_h, "left": left, "bars": bars, "budget_y": budget_y}
+    return {
+        "width": width,
+        "height": height,
+        "plot_h": plot_h,
+        "left": left,
+        "bars": bars,
+        "budget_y": budget_y,
+        "top": yuan(int(top)),
+    }
 
 
 @funding_page

@@ -82,7 +82,8 @@ def test_the_whole_review_cycle_through_the_api(client_for, people, streets, sta
         {"category": "manager_subsidy", "amount_fen": 100, "payee": staff.stranger.pk},
         "application/json",
     )
-    assert bad.status_code == 400 and "held no" in bad.json()["detail"]
+    assert bad.status_code == 400
+    assert "held no" in bad.json()["detail"]
     assert (
         street.post(
             reverse("funding-report-add-line", args=[pk]), {"category": "other", "amount_fen": -1}, "application/json"
@@ -106,7 +107,8 @@ def test_the_whole_review_cycle_through_the_api(client_for, people, streets, sta
     assert street.post(reverse("funding-report-submit", args=[pk])).json()["status"] == "submitted"
     assert street.post(reverse("funding-report-approve", args=[pk])).status_code == 403
     approved = auditor.post(reverse("funding-report-approve", args=[pk]), {}, "application/json").json()
-    assert approved["status"] == "approved" and len(approved["vouchers"]) == 1
+    assert approved["status"] == "approved"
+    assert len(approved["vouchers"]) == 1
     assert [e["action"] for e in approved["events"]] == ["submit", "return", "submit", "approve"]
 
 
@@ -119,13 +121,15 @@ def test_vouchers_through_the_api_refuse_bad_input_and_editing_posted_ones(clien
         "lines": [{"account": accounts["allocation"].pk, "debit_fen": 500}, {"account": fund.pk, "credit_fen": 400}],
     }  # fmt: skip
     unbalanced = center.post(reverse("funding-voucher-list"), body, "application/json")
-    assert unbalanced.status_code == 400 and "does not balance" in unbalanced.json()["detail"]
+    assert unbalanced.status_code == 400
+    assert "does not balance" in unbalanced.json()["detail"]
     body["lines"][1]["credit_fen"] = 500
     draft = center.post(reverse("funding-voucher-list"), body, "application/json").json()
     assert center.post(reverse("funding-voucher-post", args=[draft["id"]])).status_code == 403  # maker ≠ approver
     assert client_for(people.auditor).post(reverse("funding-voucher-post", args=[draft["id"]])).status_code == 403
     posted = admin.post(reverse("funding-voucher-post", args=[draft["id"]])).json()
-    assert posted["status"] == VoucherStatus.POSTED and posted["number"] == 1
+    assert posted["status"] == VoucherStatus.POSTED
+    assert posted["number"] == 1
     for method in ("put", "patch"):
         assert getattr(admin, method)(reverse("funding-voucher-detail", args=[draft["id"]]), {}).status_code == 405
     assert admin.delete(reverse("funding-voucher-detail", args=[draft["id"]])).status_code == 409
@@ -135,7 +139,8 @@ def test_vouchers_through_the_api_refuse_bad_input_and_editing_posted_ones(clien
     closed = center.post(reverse("funding-period-close"), {"year": YEAR, "month": 2}, "application/json")
     assert closed.json()["status"] == "closed"
     refused = admin.post(reverse("funding-voucher-post", args=[reversal["id"]]))
-    assert refused.status_code == 409 and "closed" in refused.json()["detail"]
+    assert refused.status_code == 409
+    assert "closed" in refused.json()["detail"]
 
 
 def test_budget_freeze_and_allocation_through_the_api(client_for, people, streets, households):
@@ -158,7 +163,8 @@ def test_budget_freeze_and_allocation_through_the_api(client_for, people, street
         == 400
     )
     draft = center.post(reverse("funding-budget-allocate", args=[data["id"]]), {"month": 4}, "application/json")
-    assert draft.status_code == 201 and draft.json()["kind"] == "allocation"
+    assert draft.status_code == 201
+    assert draft.json()["kind"] == "allocation"
 
 
 def _count(client, url) -> int:
@@ -186,8 +192,14 @@ def test_list_endpoints_take_a_constant_number_of_queries(client_for, people, st
 def test_the_openapi_schema_lists_the_funding_endpoints(client_for, people):
     schema = client_for(people.auditor).get(reverse("api-schema") + "?format=json").json()
     paths = schema["paths"]
-    for path in ("/api/funding/reports/", "/api/funding/reports/{id}/approve/", "/api/funding/budget-vs-actual/",
-                 "/api/funding/flags/", "/api/funding/vouchers/{id}/reverse/", "/api/funding/trial-balance/"):  # fmt: skip
+    for path in (
+        "/api/funding/reports/",
+        "/api/funding/reports/{id}/approve/",
+        "/api/funding/budget-vs-actual/",
+        "/api/funding/flags/",
+        "/api/funding/vouchers/{id}/reverse/",
+        "/api/funding/trial-balance/",
+    ):
         assert path in paths, path
 
 

@@ -79,7 +79,8 @@ def test_street_officer_sees_only_their_own_street_on_every_list(client_for, peo
 def test_auditor_sees_every_street_and_drills_from_ledger_to_voucher_to_report(client_for, people, books):
     client = client_for(people.auditor)
     body = client.get(reverse("funding-budget") + f"?year={YEAR}").content.decode()
-    assert "中心街街道" in body and "税郭镇" in body
+    assert "中心街街道" in body
+    assert "税郭镇" in body
     voucher = Voucher.objects.get(report=books["zx"])
     account = voucher.lines.filter(debit_fen__gt=0).first().account
     assert voucher.label in client.get(reverse("funding-account", args=[account.pk]) + f"?year={YEAR}").content.decode()

@@ -27,7 +27,8 @@ def test_a_report_goes_submitted_returned_resubmitted_approved_and_posts_its_vou
         1,
         [(M, 80_000, staff.manager), (A, 50_000, staff.assistant), ("training", 12_345, None)],
     )
-    assert report.status == ReportStatus.SUBMITTED and report.late_since is None
+    assert report.status == ReportStatus.SUBMITTED
+    assert report.late_since is None
     report = services.expense_report_return(actor=people.auditor, report=report, comment="缺少培训发票")
     assert report.status == ReportStatus.RETURNED
     services.expense_line_add(
@@ -37,7 +38,9 @@ def test_a_report_goes_submitted_returned_resubmitted_approved_and_posts_its_vou
     report = services.expense_report_approve(actor=people.auditor, report=report)
     assert report.status == ReportStatus.APPROVED
     voucher = Voucher.objects.get(report=report)
-    assert voucher.status == "posted" and voucher.made_by == people.zhongxin and voucher.approved_by == people.auditor
+    assert voucher.status == "posted"
+    assert voucher.made_by == people.zhongxin
+    assert voucher.approved_by == people.auditor
     assert sum(li.debit_fen for li in voucher.lines.all()) == 80_000 + 50_000 + 12_345 + 3_000
     assert StreetMonthLock.objects.filter(street=streets["中心街街道"], period__month=1).exists()
     assert [e.action for e in report.events.all()] == ["submit", "return", "submit", "approve"]
@@ -118,7 +121,8 @@ def test_a_report_submitted_after_the_fifth_is_late_and_the_task_flags_unsubmitt
     assert tasks.mark_late_reports() == 0  # the second run flags nothing twice
     assert ExpenseReport.objects.filter(year=YEAR, month=2).count() == 2
     listed = {(r.street.name, r.month) for r in selectors.late_reports(people.auditor)}
-    assert ("中心街街道", 1) in listed and ("税郭镇", 2) in listed
+    assert ("中心街街道", 1) in listed
+    assert ("税郭镇", 2) in listed
     assert {r.street.name for r in selectors.late_reports(people.zhongxin)} == {"中心街街道"}
 
 

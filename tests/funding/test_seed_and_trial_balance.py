@@ -60,7 +60,8 @@ def test_trial_balance_prints_every_account_and_the_total(seeded):
     out = StringIO()
     call_command("trial_balance", "--year", str(year), stdout=out)
     text = out.getvalue()
-    assert "TOTAL" in text and "The books balance." in text
+    assert "TOTAL" in text
+    assert "The books balance." in text
     assert "1001" in text
 
 
