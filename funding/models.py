@@ -371,6 +371,8 @@ class ExpenseReport(models.Model):
     approved_at = models.DateTimeField(null=True, blank=True)
     # Set once, by the lateness service, the first day the report was found late.
     late_since = models.DateField(_("late since"), null=True, blank=True)
+    # Set once, by the reminder service, the day the due-soon reminder went out.
+    reminded_on = models.DateField(_("reminded on"), null=True, blank=True)
     # Empty when the lateness task opened the report for a street that had not started it.
     prepared_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"

@@ -1,7 +1,11 @@
-"""Where late and due-soon notices go. The notification centre (issue 5) does not exist
-yet: until it does, a late report is logged and shows on the late-reports list
-(funding.selectors.late_reports). The centre hooks in by replacing these two functions'
-bodies; the callers (the lateness service, after commit) stay as they are."""
+"""Where the funding reminders and late notices go: the one place a notification centre
+hooks in. The callers (funding.services.expense_reports_remind / _mark_late, after commit)
+stay as they are; each report reaches here once.
+
+Until the notification centre (issue 5) is in this branch, a notice is logged, and the late
+ones show on the late-reports page (funding.selectors.late_reports). Wiring it: send each
+street's officers a notice keyed f"funding-late-{report.pk}" / f"funding-due-{report.pk}"
+(the centre's own key makes a resend harmless)."""
 
 import logging
 

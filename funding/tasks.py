@@ -2,13 +2,13 @@
 
 from celery import shared_task
 
-from . import notices, selectors, services
+from . import services
 
 
-@shared_task(name="funding.tasks.mark_late_reports", time_limit=120, soft_time_limit=100, max_retries=3)
-def mark_late_reports() -> int:
-    """Flag reports past their due date (idempotent: each is flagged once), and pass the
-    reports due within three days to the reminder hook."""
+@shared_task(name="funding.tasks.mark_late_reports", time_limit=120, soft_time_limit=100)
+def mark_late_reports() -> dict:
+    """Remind the streets of reports due within three days, and flag reports past their due
+    date. Safe to run any number of times: each report is reminded once and flagged once."""
+    reminded = services.expense_reports_remind()
     late = services.expense_reports_mark_late()
-    notices.reports_due_soon(list(selectors.reports_due_soon(user=None)))
-    return len(late)
+    return {"reminded": len(reminded), "late": len(late)}

@@ -35,6 +35,7 @@ from .reports import (
     expense_report_return,
     expense_report_submit,
     expense_reports_mark_late,
+    expense_reports_remind,
     receipt_attach,
     subsidy_problem,
 )
@@ -58,6 +59,7 @@ __all__ = [
     "expense_report_return",
     "expense_report_submit",
     "expense_reports_mark_late",
+    "expense_reports_remind",
     "fund_account",
     "funding_rate_add",
     "period_close",

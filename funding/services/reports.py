@@ -333,3 +333,42 @@ def expense_reports_mark_late(*, today: datetime.date | None = None) -> list[Exp
             report.late_since = today
         transaction.on_commit(lambda: notices.reports_late(late))
     return late
+
+
+REMIND_DAYS_BEFORE = 3
+
+
+@transaction.atomic
+def expense_reports_remind(*, today: datetime.date | None = None) -> list[ExpenseReport]:
+    """Remind the streets of reports due within three days and not yet submitted, opening a
+    draft for a street with a budget that has not started last month's report. Each report
+    is reminded once (reminded_on is set once). Returns those reminded now; their notice
+    goes out after commit."""
+    from ..models import Budget
+
+    today = today or timezone.localdate()
+    last_month_end = today.replace(day=1) - datetime.timedelta(days=1)
+    year, month = last_month_end.year, last_month_end.month
+    if today <= due_date(year, month) <= today + datetime.timedelta(days=REMIND_DAYS_BEFORE):
+        have = set(ExpenseReport.objects.filter(year=year, month=month).values_list("street_id", flat=True))
+        missing = Budget.objects.filter(year=year).exclude(street_id__in=have).values_list("street_id", flat=True)
+        ExpenseReport.objects.bulk_create(
+            [ExpenseReport(street_id=sid, year=year, month=month, due_date=due_date(year, month)) for sid in missing],
+            ignore_conflicts=True,
+        )
+    due = list(
+        ExpenseReport.objects.select_for_update()
+        .filter(
+            due_date__gte=today,
+            due_date__lte=today + datetime.timedelta(days=REMIND_DAYS_BEFORE),
+            reminded_on__isnull=True,
+            first_submitted_at__isnull=True,
+        )
+        .select_related("street")
+    )
+    if due:
+        ExpenseReport.objects.filter(pk__in=[r.pk for r in due]).update(reminded_on=today)
+        for report in due:
+            report.reminded_on = today
+        transaction.on_commit(lambda: notices.reports_due_soon(due))
+    return due

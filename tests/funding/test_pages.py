@@ -169,3 +169,17 @@ def test_detail_pages_take_a_constant_number_of_queries(client_for, people, stre
     for _ in range(3):
         services.expense_line_add(actor=people.shuiguo, report=report, category="other", amount_fen=100)
     assert _queries(client, url) == before
+
+
+def test_the_admin_shows_vouchers_read_only_and_refuses_edits_and_deletes(client, people, books):
+    from tests.factories import UserFactory
+
+    superuser = UserFactory(username="root", is_staff=True, is_superuser=True)
+    client.force_login(superuser)
+    voucher = Voucher.objects.get(report=books["zx"])
+    change = reverse("admin:funding_voucher_change", args=[voucher.pk])
+    assert client.get(change).status_code == 200  # viewable
+    assert client.post(change, {"memo": "edited"}).status_code == 403
+    assert client.post(reverse("admin:funding_voucher_delete", args=[voucher.pk]), {"post": "yes"}).status_code == 403
+    assert Voucher.objects.get(pk=voucher.pk).memo == voucher.memo
+    assert client.get(reverse("admin:funding_voucher_changelist")).status_code == 200

@@ -118,7 +118,7 @@ def test_a_report_submitted_after_the_fifth_is_late_and_the_task_flags_unsubmitt
     first = services.expense_reports_mark_late()
     # Last month's reports not begun are opened and flagged; January's was flagged at submission.
     assert {(r.street.name, r.month) for r in first} == {("税郭镇", 2), ("中心街街道", 2)}
-    assert tasks.mark_late_reports() == 0  # the second run flags nothing twice
+    assert tasks.mark_late_reports() == {"reminded": 0, "late": 0}  # a second run flags nothing twice
     assert ExpenseReport.objects.filter(year=YEAR, month=2).count() == 2
     listed = {(r.street.name, r.month) for r in selectors.late_reports(people.auditor)}
     assert ("中心街街道", 1) in listed
@@ -132,6 +132,19 @@ def test_reports_due_within_three_days_are_on_the_reminder_list(people, streets,
     clock(YEAR, 2, 3)
     assert [r.month for r in selectors.reports_due_soon(people.zhongxin)] == [1]
     assert list(selectors.reports_due_soon(people.shuiguo)) == []
+
+
+def test_reminders_go_out_once_in_the_three_days_before_the_fifth(people, streets, staff, funded, clock):
+    clock(YEAR, 2, 1)
+    assert services.expense_reports_remind() == []  # the 5th is four days away
+    make_report(people, streets["中心街街道"], 1, [("other", 100, None)])  # submitted: no reminder
+    clock(YEAR, 2, 2)
+    reminded = services.expense_reports_remind()
+    # 税郭镇 had not started January's report: it is opened, and reminded.
+    assert [(r.street.name, r.month) for r in reminded] == [("税郭镇", 1)]
+    assert services.expense_reports_remind() == []
+    clock(YEAR, 2, 4)
+    assert tasks.mark_late_reports() == {"reminded": 0, "late": 0}
 
 
 def flag_kinds(user, month=None):
