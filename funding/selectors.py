@@ -316,49 +316,52 @@ def flags(user, year: int, month: int | None = None) -> list[Flag]:
             )  # fmt: skip
 
     reviewed = [pk for pk, r in reports.items() if r.status != ReportStatus.DRAFT]
+    # Plain tuples: a paper-scale year has some 15,000 subsidy lines.
     lines = list(
         ExpenseLine.objects.filter(report_id__in=reviewed, category__in=list(SUBSIDY_CATEGORIES))
-        .select_related("payee")
-        .only("id", "report_id", "category", "amount_fen", "payee__id", "payee__name", "payee__username")
+        .values_list("report_id", "category", "amount_fen", "payee_id", "payee__name", "payee__username")
+        .order_by("id")
     )
-    payees = {li.payee_id for li in lines}
+    payees = {li[3] for li in lines}
     held = defaultdict(list)
     for a in (
         Assignment.objects.overlapping(datetime.date(year, 1, 1), datetime.date(year + 1, 1, 1))
         .filter(user_id__in=payees, role__in=list(SUBSIDY_CATEGORIES.values()))
-        .values("user_id", "role", "valid_from", "valid_to", "node__tree_id", "node__lft", "node__rght")
+        .values_list("user_id", "role", "valid_from", "valid_to", "node__tree_id", "node__lft", "node__rght")
     ):
-        held[a["user_id"]].append(a)
+        held[a[0]].append(a[1:])
+    bounds = {pk: (r.first_day, month_end(r.year, r.month) + datetime.timedelta(days=1)) for pk, r in reports.items()}
     by_payee_month = defaultdict(list)
-    for li in lines:
-        r = reports[li.report_id]
-        start, end = r.first_day, month_end(r.year, r.month) + datetime.timedelta(days=1)
+    for report_id, category, amount, payee_id, payee_name, payee_username in lines:
+        r = reports[report_id]
+        start, end = bounds[report_id]
+        role, st = SUBSIDY_CATEGORIES[category], r.street
         ok = any(
-            a["role"] == SUBSIDY_CATEGORIES[li.category]
-            and a["valid_from"] < end
-            and (a["valid_to"] is None or a["valid_to"] > start)
-            and a["node__tree_id"] == r.street.tree_id
-            and r.street.lft <= a["node__lft"]
-            and a["node__rght"] <= r.street.rght
-            for a in held[li.payee_id]
+            a_role == role
+            and valid_from < end
+            and (valid_to is None or valid_to > start)
+            and tree_id == st.tree_id
+            and st.lft <= lft
+            and rght <= st.rght
+            for a_role, valid_from, valid_to, tree_id, lft, rght in held[payee_id]
         )
+        person = payee_name or payee_username
         if not ok:
             found.append(
-                Flag(FlagKind.NO_ASSIGNMENT, r.street_id, r.street.name, r.year, r.month, r.pk,
+                Flag(FlagKind.NO_ASSIGNMENT, r.street_id, st.name, r.year, r.month, r.pk,
                      _("%(person)s: %(amount)s yuan, no valid %(role)s post that month.")
-                     % {"person": li.payee, "amount": yuan(li.amount_fen),
-                        "role": Role(SUBSIDY_CATEGORIES[li.category]).label})
+                     % {"person": person, "amount": yuan(amount), "role": Role(role).label})
             )  # fmt: skip
-        by_payee_month[(li.payee_id, r.year, r.month)].append((li, r))
+        by_payee_month[(payee_id, r.year, r.month)].append((person, r))
     for (_payee, y, m), items in by_payee_month.items():
         if len(items) > 1:
-            li, r = items[0]
+            person = items[0][0]
             streets = sorted({it[1].street.name for it in items})
             for report in {it[1].pk: it[1] for it in items}.values():
                 found.append(
                     Flag(FlagKind.DUPLICATE_PAYEE, report.street_id, report.street.name, y, m, report.pk,
                          _("%(person)s is paid %(n)d times in %(year)s-%(month)02d (%(streets)s).")
-                         % {"person": li.payee, "n": len(items), "year": y, "month": m,
+                         % {"person": person, "n": len(items), "year": y, "month": m,
                             "streets": ", ".join(streets)})
                 )  # fmt: skip
 
