@@ -19,11 +19,13 @@ import datetime
 from contextlib import contextmanager
 from unittest import mock
 
+from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
 from accounts.roles import Role
+from grids.demo import DEMO_PASSWORD, chinese_name
 from grids.models import Assignment, GridNode, Level
-from grids.services import assignment_end
+from grids.services import StaffSpec, assignment_end, staff_bulk_create
 
 from . import services
 from .models import AllocationFrequency, ExpenseReport, FundingRate
@@ -190,10 +192,19 @@ def seed_funding(ctx) -> str:
             ended_assistant = staff[streets[0].pk]["assistant"][-1]
 
     if ended_assistant:
-        # The assistant left at the start of May, recorded only now: the April-onward
-        # subsidies already paid to them raise the no-valid-assignment flag.
-        assignment = Assignment.objects.get(user_id=ended_assistant, role=Role.GRID_ASSISTANT)
-        assignment_end(actor=None, assignment=assignment, valid_to=datetime.date(year, min(5, months), 1))
+        # The assistant left at the start of May, recorded only now, and a successor took the
+        # post that day: the subsidies already paid to the leaver from May raise the
+        # no-valid-assignment flag, and every unit grid still has its assistant.
+        left = datetime.date(year, min(5, months), 1)
+        assignment = Assignment.objects.select_related("user", "node").get(
+            user_id=ended_assistant, role=Role.GRID_ASSISTANT
+        )
+        assignment_end(actor=None, assignment=assignment, valid_to=left)
+        successor = StaffSpec(
+            f"{assignment.user.username}b", chinese_name(rng), make_password(DEMO_PASSWORD), Role.GRID_ASSISTANT,
+            node=assignment.node,
+        )  # fmt: skip
+        staff_bulk_create(actor=None, staff=[successor], valid_from=left)
     late = services.expense_reports_mark_late(today=today)
     total = sum(b.amount_fen for b in budgets.values())
     return (
