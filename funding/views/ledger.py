@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from accounts.scopes import scope_for
 from gridgov.errors import DomainError, NotAllowed
 
 from .. import selectors, services
@@ -40,11 +41,7 @@ def ledger(request):
 @funding_page
 def account_detail(request, pk: int):
     year = _year(request)
-    qs = (
-        Account.objects.all()
-        if selectors.scope_for(request.user).everything
-        else Account.objects.visible_to(request.user)
-    )
+    qs = Account.objects.all() if scope_for(request.user).everything else Account.objects.visible_to(request.user)
     account = get_object_or_404(qs, pk=pk)
     lines = list(selectors.account_lines(request.user, account, year)[:2000])
     if wants_xlsx(request):
