@@ -64,8 +64,8 @@ def _transition(report: ExpenseReport, action: str, *, actor, comment: str = "")
     new = TRANSITIONS.get((locked.status, action))
     if new is None:
         raise Conflict(
-            _("A %(status)s report cannot be %(action)s.")
-            % {"status": ReportStatus(locked.status).label, "action": _action_label(action)}
+            _("This report is %(status)s: it cannot be %(action)s now.")
+            % {"status": ReportStatus(locked.status).label.lower(), "action": _action_label(action)}
         )
     old = locked.status
     locked.status = new
@@ -132,7 +132,10 @@ def _editable(actor, report: ExpenseReport) -> ExpenseReport:
     _check_street_actor(actor, report.street)
     report = ExpenseReport.objects.select_for_update().select_related("street").get(pk=report.pk)
     if not report.is_editable:
-        raise Conflict(_("A %(status)s report cannot be changed.") % {"status": ReportStatus(report.status).label})
+        raise Conflict(
+            _("This report is %(status)s: it can no longer be changed.")
+            % {"status": ReportStatus(report.status).label.lower()}
+        )
     return report
 
 
