@@ -17,4 +17,5 @@ urlpatterns = [
     path("vouchers/<int:pk>/", views.voucher_detail, name="funding-voucher"),
     path("flags/", views.flag_list, name="funding-flags"),
     path("late/", views.late_list, name="funding-late"),
+    path("manage/", views.manage, name="funding-manage"),
 ]

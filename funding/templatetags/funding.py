@@ -14,3 +14,11 @@ def yuan(fen) -> str:
 @register.filter
 def index(sequence, i):
     return sequence[i]
+
+
+@register.filter
+def ledger_clerk(user) -> bool:
+    """{% if user|ledger_clerk %}: the user runs the funding desk (command center, admin)."""
+    from funding.access import is_ledger_clerk
+
+    return is_ledger_clerk(user)

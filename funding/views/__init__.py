@@ -2,6 +2,7 @@
 actual, ledger, flags and late reports. Every list exports to .xlsx with ?format=xlsx."""
 
 from .ledger import account_detail, ledger, voucher_detail, voucher_list
+from .manage import manage
 from .overview import budget_vs_actual, flag_list, home, street_detail
 from .reports import late_list, receipt_download, report_detail, report_list, report_new, report_print
 
@@ -12,6 +13,7 @@ __all__ = [
     "home",
     "late_list",
     "ledger",
+    "manage",
     "receipt_download",
     "report_detail",
     "report_list",

@@ -183,3 +183,31 @@ def test_the_admin_shows_vouchers_read_only_and_refuses_edits_and_deletes(client
     assert client.post(reverse("admin:funding_voucher_delete", args=[voucher.pk]), {"post": "yes"}).status_code == 403
     assert Voucher.objects.get(pk=voucher.pk).memo == voucher.memo
     assert client.get(reverse("admin:funding_voucher_changelist")).status_code == 200
+
+
+def test_the_funding_desk_freezes_drafts_posts_and_closes_and_is_the_command_centers_alone(
+    client_for, people, streets, households, clock
+):
+    from funding.models import Budget, Period, VoucherStatus
+
+    clock(YEAR, 1, 2)
+    url = reverse("funding-manage") + f"?year={YEAR}"
+    for who in (people.auditor, people.zhongxin, people.bureau):
+        assert client_for(who).get(url).status_code == 403
+        assert client_for(who).post(url, {"action": "freeze"}).status_code == 403
+    center, admin = client_for(people.center), client_for(people.admin)
+    assert center.get(url).status_code == 200
+    center.post(url, {"action": "freeze", "frequency": "monthly"})
+    assert Budget.objects.filter(year=YEAR).count() == 2
+    center.post(url, {"action": "allocate", "month": 1})
+    drafts = list(Voucher.objects.filter(status=VoucherStatus.DRAFT).values_list("pk", flat=True))
+    assert len(drafts) == 2
+    center.post(url, {"action": "post", "voucher": drafts})  # the maker cannot post them
+    assert Voucher.objects.filter(status=VoucherStatus.DRAFT).count() == 2
+    admin.post(url, {"action": "post", "voucher": drafts})
+    assert sorted(Voucher.objects.posted().values_list("number", flat=True)) == [1, 2]
+    center.post(url, {"action": "close", "month": 1})
+    assert Period.objects.get(year=YEAR, month=1).status == "closed"
+    before = _queries(center, url)
+    center.post(url, {"action": "allocate", "month": 2})
+    assert _queries(center, url) == before
