@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "grids",
     "residents",
     "petitions",
+    "funding",
 ]
 
 MIDDLEWARE = [
@@ -148,6 +149,8 @@ CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER")
 CELERY_BEAT_SCHEDULE: dict = {
     "redeliver-notifications": {"task": "accounts.tasks.redeliver_notifications", "schedule": 300.0},
+    # funding: flags unsubmitted monthly expense reports once they pass the 5th (idempotent).
+    "funding-mark-late-reports": {"task": "funding.tasks.mark_late_reports", "schedule": 3600.0},
 }
 CELERY_TIMEZONE = "Asia/Shanghai"
 
