@@ -90,6 +90,7 @@ def main() -> None:
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
     from django.db import transaction
+    from django.db.models import Sum
     from django.test import Client
     from django.test.utils import setup_test_environment
 
@@ -121,6 +122,16 @@ def main() -> None:
         return call
 
     rows = []
+    district = GridNode.objects.get(level=Level.DISTRICT)
+    total_fen = Budget.objects.filter(year=year).aggregate(s=Sum("amount_fen"))["s"]
+    assert total_fen == 6000 * district.households, (total_fen, district.households)
+    rows.append(
+        (
+            f"district budget {year}: 60 yuan × {district.households:,} households = sum of the 11 streets' budgets",
+            f"{total_fen / 100:,.2f} yuan",
+            "",
+        )
+    )
     if seed_seconds is not None:
         rows.append(("`seed_district --scale paper` (whole command)", f"{seed_seconds:.1f} s", ""))
     tb_ms, tb_q = timed(lambda: selectors.trial_balance(year), args.runs)

@@ -218,6 +218,15 @@ SPECTACULAR_SETTINGS = {
         "RoleEnum": "accounts.roles.Role",
         "BuildingKindEnum": "residents.models.Building.Kind",
         "OrganisationKindEnum": "residents.models.Organisation.Kind",
+        "NotificationKindEnum": "accounts.models.Notification.Kind",
+        "AppealStatusEnum": "petitions.models.Status",
+        "ExtensionStatusEnum": "petitions.models.ExtensionStatus",
+        "AccountKindEnum": "funding.models.AccountKind",
+        "PeriodStatusEnum": "funding.models.PeriodStatus",
+        "VoucherStatusEnum": "funding.models.VoucherStatus",
+        "VoucherKindEnum": "funding.models.VoucherKind",
+        "ReportStatusEnum": "funding.models.ReportStatus",
+        "AllocationFrequencyEnum": "funding.models.AllocationFrequency",
     },
 }
 

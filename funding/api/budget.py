@@ -11,12 +11,13 @@ from grids.models import GridNode, Level
 
 from .. import services
 from ..models import (
+    AllocationFrequency,
     Budget,
     BudgetShare,
     FundingRate,
 )
 from .common import CanReadFunding
-from .ledger import _voucher_detail
+from .ledger import VoucherDetailSerializer, _voucher_detail
 
 # ---- rates and budgets ---------------------------------------------------------------
 
@@ -75,7 +76,7 @@ class BudgetDetailSerializer(BudgetSerializer):
 class BudgetFreezeSerializer(serializers.Serializer):
     street = serializers.IntegerField()
     year = serializers.IntegerField()
-    frequency = serializers.ChoiceField(choices=["monthly", "quarterly"], default="monthly")
+    frequency = serializers.ChoiceField(choices=AllocationFrequency.choices, default=AllocationFrequency.MONTHLY)
 
 
 class AllocationSerializer(serializers.Serializer):
@@ -108,7 +109,7 @@ class BudgetViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         )
         return Response(BudgetDetailSerializer(budget).data, status=201)
 
-    @extend_schema(request=AllocationSerializer, responses={201: "VoucherDetail"})
+    @extend_schema(request=AllocationSerializer, responses={201: VoucherDetailSerializer})
     @action(detail=True, methods=["post"])
     def allocate(self, request, pk=None):
         """Prepare the draft allocation voucher of a month's installment (someone else posts it)."""
