@@ -27,10 +27,40 @@ def test_the_seed_step_makes_appeals_with_timelines_and_a_demo_key(district):
     assert AppealEvent.objects.count() > 5 * Appeal.objects.count()
 
 
-def test_seed_district_ends_with_the_appeals_step():
+def test_seed_district_ends_with_the_appeals_and_their_supervision_slips():
     from grids.management.commands.seed_district import STEPS
 
-    assert STEPS[-1] == ("appeals", demo.seed_appeals)
+    assert STEPS[-2:] == [("appeals", demo.seed_appeals), ("supervision slips", demo.seed_supervision)]
+
+
+def test_seeded_appeals_have_the_slips_the_rule_calls_for_and_a_second_sweep_issues_nothing(district):
+    import datetime
+
+    from django.utils import timezone
+
+    from petitions.models import HANDLING_STATUSES, SupervisionSlip
+    from petitions.services.supervision import _facts as facts_of
+    from petitions.services.supervision import all_exceptions, colours_due, slips_issue_due
+
+    ctx = grids_demo.SeedContext(rng=random.Random(3), scale="small")
+    grids_demo.seed_departments(ctx)
+    demo.seed_appeals(ctx)
+    demo.seed_supervision(ctx)
+    # Time moved forward a week: the sweep catches up, and a second run issues nothing.
+    later = timezone.now() + datetime.timedelta(days=7)
+    slips_issue_due(now=later, limit=10_000)
+    assert slips_issue_due(now=later, limit=10_000)["appeals"] == 0
+    exceptions = all_exceptions()
+    handling = Appeal.objects.filter(status__in=HANDLING_STATUSES).prefetch_related("slips")
+    assert handling.exists()
+    for appeal in handling:
+        slips = list(appeal.slips.all())
+        window = {s.colour for s in slips if s.window_start == appeal.window_start and s.reason != "重复反映"}
+        assert window == set(colours_due(facts_of(appeal, slips), later, exceptions)) - {
+            s.colour for s in slips if s.reason == "重复反映"
+        }, appeal.pk
+        assert appeal.next_check_at is None or appeal.next_check_at > later
+    assert SupervisionSlip.objects.filter(colour="orange").exists()
 
 
 def test_the_seed_restores_the_default_modules_after_a_flush(district):

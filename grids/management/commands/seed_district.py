@@ -21,6 +21,7 @@ STEPS = [
     ("special-population categories", registry_demo.seed_categories),
     ("households and residents", registry_demo.seed_registry),
     ("appeals", petitions_demo.seed_appeals),
+    ("supervision slips", petitions_demo.seed_supervision),
 ]
 
 
