@@ -11,6 +11,10 @@ urlpatterns = [
     path("hotline/", views.hotline_intake, name="appeal-hotline"),
     path("hotline/caller/", views.hotline_caller, name="appeal-hotline-caller"),
     path("report/", views.grid_report, name="appeal-report"),
+    path("supervision/", views.supervision_board, name="supervision-board"),
+    path("supervision/export.xlsx", views.supervision_export, name="supervision-export"),
+    path("supervision/slips/<int:pk>/<slug:action>/", views.slip_act, name="slip-act"),
+    path("<int:pk>/slip/", views.slip_issue, name="appeal-slip-issue"),
     path("<int:pk>/", views.appeal_detail, name="appeal-detail"),
     path("<int:pk>/act/<slug:action>/", views.appeal_act, name="appeal-act"),
 ]
