@@ -1,3 +1,4 @@
+# ruff: noqa: F811  (the appeals fixtures are imported into this module to be used here)
 """The supervision sweep with the real services: a Celery worker process on Redis, against
 PostgreSQL. An appeal crossing a threshold gets its slip through beat's task; Redis stopped
 loses nothing; a worker killed mid-sweep leaves exactly one slip per due appeal."""
