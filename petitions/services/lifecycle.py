@@ -87,6 +87,12 @@ def _center_staff():
     return User.objects.filter(pk__in=Assignment.objects.active().filter(role=Role.COMMAND_CENTER).values("user_id"))
 
 
+def _revisitors():
+    """Who makes return visits: the command center and the hotline operators."""
+    roles = [Role.COMMAND_CENTER, Role.HOTLINE]
+    return User.objects.filter(pk__in=Assignment.objects.active().filter(role__in=roles).values("user_id"))
+
+
 def _notify(appeal: Appeal, event: AppealEvent, recipients, kind: str, title: str) -> None:
     """A notice per recipient, written in this transaction and delivered after commit (the
     notification centre's task); the event id in the key makes a retried call send nothing twice."""
@@ -383,7 +389,8 @@ def appeal_verify(*, actor, appeal: Appeal | int, note: str = "") -> Appeal:
     note = _note(note)
     old, appeal.status = appeal.status, Status.VERIFIED
     appeal.save(update_fields=["status", "updated_at"])
-    _event(appeal, actor=actor, action="verify", from_status=old, note=note)
+    event = _event(appeal, actor=actor, action="verify", from_status=old, note=note)
+    _notify(appeal, event, _revisitors(), Notification.Kind.REVISIT, _("return visit due"))
     return appeal
 
 

@@ -223,3 +223,15 @@ def test_sweep_deadlines_command_prints_the_slips_by_colour(make_appeal):
     out = StringIO()
     call_command("sweep_deadlines", "--now", (appeal.deadline + datetime.timedelta(days=1)).isoformat(), stdout=out)
     assert "Blue: 0" in out.getvalue() and "Appeals checked: 0" in out.getvalue()
+
+
+def test_a_verified_appeal_tells_the_command_center_a_return_visit_is_due(make_appeal, people):
+    appeal = make_appeal("verified")
+    assert Notification.objects.filter(recipient=people.center, kind="revisit", url=f"/appeals/{appeal.pk}/").exists()
+
+
+def test_a_dispatch_tells_the_handling_unit(make_appeal, people):
+    appeal = make_appeal("dispatched")
+    assert Notification.objects.filter(
+        recipient=people.zhongxin, kind="dispatch", url=f"/appeals/{appeal.pk}/"
+    ).exists()
