@@ -49,7 +49,7 @@ def generate(total: int, open_count: int) -> float:
     started = time.perf_counter()
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO petitions_appeal ({', '.join(columns)}) SELECT {select} "  # noqa: S608 (our columns)
+            f"INSERT INTO petitions_appeal ({', '.join(columns)}) SELECT {select} "
             "FROM generate_series(1, %(n)s) g CROSS JOIN (SELECT * FROM petitions_appeal WHERE id = %(t)s) t",
             {"n": total - have, "open": open_count, "t": template.pk},
         )
@@ -100,7 +100,7 @@ def main() -> None:
     total, open_ = Appeal.objects.count(), Appeal.objects.filter(status="in_progress").count()
     print(f"Database: {url.split('@')[-1]}; machine: {machine()}")
     print(f"Appeals: {total:,} ({open_:,} in progress); seed {seeded or 0:.0f} s; generated in {made:.0f} s\n")
-    print("| due appeals | sweep runs (task-sized batches of %d) | time | appeals fetched | slips issued | ms per appeal |" % batch)
+    print(f"| due appeals | sweep runs (batches of {batch}) | time | appeals fetched | slips issued | ms per appeal |")
     print("|---:|---:|---:|---:|---:|---:|")
     plans = []
     for due in (30, 500, 5_000):
@@ -117,7 +117,8 @@ def main() -> None:
                 break
         seconds = time.perf_counter() - started
         issued = SupervisionSlip.objects.count() - already
-        print(f"| {due:,} | {runs} | {seconds:.2f} s | {fetched:,} | {issued:,} | {seconds * 1000 / max(1, fetched):.1f} |")
+        per = seconds * 1000 / max(1, fetched)
+        print(f"| {due:,} | {runs} | {seconds:.2f} s | {fetched:,} | {issued:,} | {per:.1f} |")
     # An idle sweep: nothing due now (what most beat ticks find).
     now = moment_for(1) - __import__("datetime").timedelta(seconds=1)
     started = time.perf_counter()
