@@ -152,3 +152,17 @@ def test_the_slips_endpoints_are_in_the_openapi_schema(people, client_for):
     assert {"/api/appeals/slips/", "/api/appeals/slips/{id}/acknowledge/", "/api/appeals/slips/{id}/close/"} <= set(
         schema["paths"]
     )
+
+
+def test_the_admin_lists_slips_read_only_and_never_deletes_them(slipped, people, client_for):
+    from django.contrib import admin
+
+    [appeal] = slipped(1)
+    people.admin.is_staff = people.admin.is_superuser = True
+    people.admin.save()
+    client = client_for(people.admin)
+    assert client.get("/admin/petitions/supervisionslip/").status_code == 200
+    slip = SupervisionSlip.objects.filter(appeal=appeal).first()
+    assert client.get(f"/admin/petitions/supervisionslip/{slip.pk}/change/").status_code == 200
+    model_admin = admin.site._registry[SupervisionSlip]
+    assert not model_admin.has_delete_permission(None, slip)
