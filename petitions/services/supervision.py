@@ -42,7 +42,7 @@ def thresholds() -> dict:
         "BLUE_UNACKNOWLEDGED_WORKING_DAYS": 1,
         "RED_OVERDUE_WORKING_DAYS": 5,
         "RED_REWORKS": 3,
-        "SWEEP_BATCH": 500,
+        "SWEEP_BATCH": 200,
     }
     return {**defaults, **getattr(settings, "GRIDGOV_SUPERVISION", {})}
 
@@ -154,11 +154,11 @@ def _window_slips(appeal: Appeal) -> list[SupervisionSlip]:
     return list(appeal.slips.filter(window_start=appeal.window_start, manual=False))
 
 
-def appeal_next_check(appeal: Appeal, *, now=None, exceptions=None) -> list[str]:
+def appeal_next_check(appeal: Appeal, *, now=None, exceptions=None, slips=None) -> list[str]:
     """Set `appeal.next_check_at` from its current window (no save): called by the lifecycle
     services whenever the status, the window or the deadline changes. Returns the fields set."""
     now = now or timezone.now()
-    slips = _window_slips(appeal)
+    slips = _window_slips(appeal) if slips is None else slips
     facts = _facts(appeal, slips)
     if facts is None:
         appeal.next_check_at = None
@@ -254,9 +254,9 @@ def appeal_supervise(*, actor=None, appeal: Appeal | int, now=None, exceptions=N
     appeal = (
         Appeal.objects.select_for_update(of=("self",))
         .select_related("handling_node", "supervising_node", "street")
-        .filter(pk=pk)
-        .first()
+        .filter(pk=pk)[:1]
     )
+    appeal = appeal[0] if appeal else None
     if appeal is None:
         raise NotFound(_("No appeal %(n)s.") % {"n": pk})
     exceptions = all_exceptions() if exceptions is None else exceptions
@@ -268,7 +268,7 @@ def appeal_supervise(*, actor=None, appeal: Appeal | int, now=None, exceptions=N
         for colour in colours_due(facts, now, exceptions):
             if colour not in have:
                 issued.append(_issue(appeal, colour=colour, reason=_reason(colour, facts, now, exceptions), now=now))
-    appeal_next_check(appeal, now=now, exceptions=exceptions)
+    appeal_next_check(appeal, now=now, exceptions=exceptions, slips=[*slips, *issued])
     appeal.save(update_fields=["next_check_at", "colour", "supervising_node", "updated_at"])
     return issued
 
