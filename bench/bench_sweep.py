@@ -8,7 +8,7 @@ Seeds the small demo district (the tree, staff, modules) once, then bulk-generat
 SQL (generate_series, not the services) copying one seeded in-progress appeal: the open ones
 in progress with windows spread over the last four days and next_check_at at 70 % of their
 window, as the services would set it; the rest closed (next_check_at null). Then it sweeps
-at moments chosen so that 30 (a minute's worth at this volume), 200 (one task run), 500 and 5,000
+at moments chosen so that 30 (a minute's worth at this volume), 100 (one task run), 500 and 5,000
 (a catch-up after an outage, in task-sized batches) appeals are due, and prints a Markdown
 table: time, appeals fetched, slips issued, and the plan and buffers of the due query.
 """
@@ -103,7 +103,7 @@ def main() -> None:
     print(f"| due appeals | sweep runs (batches of {batch}) | time | appeals fetched | slips issued | ms per appeal |")
     print("|---:|---:|---:|---:|---:|---:|")
     plans = []
-    for due in (30, 200, 500, 5_000):
+    for due in (30, 100, 500, 5_000):
         now = moment_for(due)
         already = SupervisionSlip.objects.count()
         plans.append((due, explain(now, batch)))

@@ -251,9 +251,9 @@ GRIDGOV_SUPERVISION = {
     "BLUE_UNACKNOWLEDGED_WORKING_DAYS": 1,  # a blue slip ignored this long turns yellow
     "RED_OVERDUE_WORKING_DAYS": 5,
     "RED_REWORKS": 3,  # the third rework
-    # Appeals per sweep task run (~20 ms each on PostgreSQL: a run stays under 5 s); the task
+    # Appeals per sweep task run (~20 ms each on PostgreSQL: a run stays well under 5 s); the task
     # re-enqueues itself while more are due.
-    "SWEEP_BATCH": 200,
+    "SWEEP_BATCH": 100,
     # Test-only: seconds the sweep waits per appeal (the worker-kill test makes it slow).
     "TEST_SLEEP_PER_APPEAL": float(os.environ.get("GRIDGOV_SWEEP_TEST_SLEEP", "0")),
 }

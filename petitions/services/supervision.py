@@ -42,7 +42,7 @@ def thresholds() -> dict:
         "BLUE_UNACKNOWLEDGED_WORKING_DAYS": 1,
         "RED_OVERDUE_WORKING_DAYS": 5,
         "RED_REWORKS": 3,
-        "SWEEP_BATCH": 200,
+        "SWEEP_BATCH": 100,
     }
     return {**defaults, **getattr(settings, "GRIDGOV_SUPERVISION", {})}
 
