@@ -117,7 +117,7 @@ def test_a_worker_killed_mid_sweep_leaves_exactly_one_slip_per_due_appeal_after_
 
         # Restarted (now at full speed), it gets the unacknowledged task again.
         worker = Worker(private_redis.url, env={"CELERY_VISIBILITY_TIMEOUT": "5"}).start()
-        assert wait_for(lambda: SupervisionSlip.objects.count() == len(appeals), 90)
+        assert wait_for(lambda: SupervisionSlip.objects.count() == len(appeals), 180)
         assert wait_for(lambda: not Appeal.objects.filter(next_check_at__lte=timezone.now()).exists(), 30)
         for appeal in appeals:
             assert list(SupervisionSlip.objects.filter(appeal=appeal).values_list("colour", flat=True)) == ["blue"]
