@@ -4,7 +4,7 @@ from rest_framework.routers import DefaultRouter
 from accounts.api import MeView, NotificationViewSet
 from funding import api as funding_api
 from grids.api import AssignmentViewSet, DepartmentViewSet, GridNodeViewSet, LocateView
-from petitions.api import AppealViewSet, ModuleViewSet
+from petitions.api import AppealViewSet, ModuleViewSet, SlipViewSet
 from residents import api as residents_api
 
 router = DefaultRouter()
@@ -12,6 +12,7 @@ router.register("grids/nodes", GridNodeViewSet, basename="gridnode")
 router.register("grids/departments", DepartmentViewSet, basename="department")
 router.register("grids/assignments", AssignmentViewSet, basename="assignment")
 router.register("appeals/modules", ModuleViewSet, basename="api-appeal-module")
+router.register("appeals/slips", SlipViewSet, basename="api-slip")
 router.register("appeals", AppealViewSet, basename="api-appeal")
 router.register("notifications", NotificationViewSet, basename="notification")
 router.register("residents/categories", residents_api.CategoryViewSet, basename="category")

@@ -131,6 +131,13 @@ else:
 BROKER_DIR = VAR_DIR / "broker"
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
+    # An unacknowledged task (its worker died) is redelivered after this many seconds; longer
+    # than any task's time limit. The worker-kill test shortens it.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "3600"))}
+    if CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] < 60:
+        # A short timeout (the test) is only useful if kombu also looks for abandoned tasks
+        # often: by default it scans about every 100 s.
+        CELERY_BROKER_TRANSPORT_OPTIONS |= {"unacked_restore_interval": 1, "unacked_restore_throttle": 1}
 else:
     CELERY_BROKER_URL = "filesystem://"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
@@ -151,6 +158,7 @@ CELERY_BEAT_SCHEDULE: dict = {
     "redeliver-notifications": {"task": "accounts.tasks.redeliver_notifications", "schedule": 300.0},
     # funding: flags unsubmitted monthly expense reports once they pass the 5th (idempotent).
     "funding-mark-late-reports": {"task": "funding.tasks.mark_late_reports", "schedule": 3600.0},
+    "sweep-deadlines": {"task": "petitions.tasks.sweep_deadlines", "schedule": 60.0},
 }
 CELERY_TIMEZONE = "Asia/Shanghai"
 
@@ -252,6 +260,19 @@ LOGGING = {
 # Registry imports (residents.importing): larger files are refused before they are read.
 GRIDGOV_IMPORT_MAX_BYTES = int(os.environ.get("GRIDGOV_IMPORT_MAX_BYTES", str(10 * 1024 * 1024)))
 GRIDGOV_IMPORT_MAX_ROWS = int(os.environ.get("GRIDGOV_IMPORT_MAX_ROWS", "20000"))
+# Four-colour supervision (DESIGN.md §4): the thresholds of the rule table.
+GRIDGOV_SUPERVISION = {
+    "BLUE_SHARE": 0.70,  # share of the handling window used, not replied
+    "YELLOW_SHARE": 0.85,
+    "BLUE_UNACKNOWLEDGED_WORKING_DAYS": 1,  # a blue slip ignored this long turns yellow
+    "RED_OVERDUE_WORKING_DAYS": 5,
+    "RED_REWORKS": 3,  # the third rework
+    # Appeals per sweep task run (~20 ms each on PostgreSQL: a run stays well under 5 s); the task
+    # re-enqueues itself while more are due.
+    "SWEEP_BATCH": 100,
+    # Test-only: seconds the sweep waits per appeal (the worker-kill test makes it slow).
+    "TEST_SLEEP_PER_APPEAL": float(os.environ.get("GRIDGOV_SWEEP_TEST_SLEEP", "0")),
+}
 # Personal data keys (gridgov.personal_data) are read from GRIDGOV_DATA_KEY and
 # GRIDGOV_HASH_KEY there, not here, so they never sit in the settings object. Fixed
 # development keys stand in for unset ones only when DJANGO_DEBUG was on at start-up (decided

@@ -6,6 +6,7 @@ second, so a change reaches every web process and worker within about a second, 
 process that made it at once.
 """
 
+import logging
 import threading
 import time
 from dataclasses import dataclass
@@ -92,6 +93,7 @@ class Locator:
         return result
 
 
+log = logging.getLogger(__name__)
 _lock = threading.Lock()
 _state: dict = {"locator": None, "version": None, "checked": 0.0}
 
@@ -101,7 +103,11 @@ def get_locator() -> Locator:
     if _state["locator"] is not None and now - _state["checked"] < VERSION_CHECK_SECONDS:
         return _state["locator"]
     with _lock:
-        version = cache.get(VERSION_KEY, 0)
+        try:
+            version = cache.get(VERSION_KEY, 0)
+        except Exception:  # the cache (Redis) is down: locating must not fail with it
+            log.warning("locator: cannot read the version from the cache; keeping this process's", exc_info=True)
+            version = _state["version"]
         if _state["locator"] is None or version != _state["version"]:
             _state["locator"] = Locator.from_database()
             _state["version"] = version
@@ -119,9 +125,12 @@ def invalidate_locator() -> None:
 
     def bump():
         try:
-            cache.incr(VERSION_KEY)
-        except ValueError:
-            cache.set(VERSION_KEY, 1, timeout=None)
+            try:
+                cache.incr(VERSION_KEY)
+            except ValueError:
+                cache.set(VERSION_KEY, 1, timeout=None)
+        except Exception:  # the cache is down; other processes see the change within their next rebuild
+            log.warning("locator: cannot bump the version in the cache", exc_info=True)
         drop_cached_locator()
 
     transaction.on_commit(bump)

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from gridgov.errors import DomainError
 
 from . import services
-from .models import Appeal, AppealEvent, CalendarDay, Open311Key, ServiceModule
+from .models import Appeal, AppealEvent, CalendarDay, Open311Key, ServiceModule, SupervisionSlip
 
 
 class NoDeleteMixin:
@@ -79,7 +79,7 @@ class AppealAdmin(NoDeleteMixin, admin.ModelAdmin):
         "source", "status", "module", "priority", "description", "address", "reporter_name_masked",
         "reporter_phone_masked", "lon", "lat", "unit_grid", "community", "street", "handling_department",
         "handling_node", "deadline", "rework_count", "repeat_count", "duplicate_of", "colour", "reply",
-        "satisfaction", "created_at", "replied_at", "closed_at",
+        "satisfaction", "created_at", "replied_at", "closed_at", "next_check_at", "supervising_node",
     ]  # fmt: skip
     fields = readonly_fields
     inlines = [AppealEventInline]
@@ -93,3 +93,26 @@ class AppealAdmin(NoDeleteMixin, admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).visible_to(request.user)
+
+
+@admin.register(SupervisionSlip)
+class SupervisionSlipAdmin(NoDeleteMixin, admin.ModelAdmin):
+    """Read-only: slips are issued, acknowledged and closed through their services (the
+    board, the appeal page, the API); never edited or deleted."""
+
+    list_display = ["id", "appeal", "colour", "issued_at", "manual", "acknowledged_at", "closed_at"]
+    list_filter = ["colour", "manual", "to_bureau"]
+    readonly_fields = [
+        "appeal", "colour", "reason", "manual", "window_start", "issued_at", "issued_by", "handling_department",
+        "handling_node", "escalated_to", "to_bureau", "acknowledged_at", "acknowledged_by", "closed_at",
+        "closed_by", "close_note",
+    ]  # fmt: skip
+    fields = readonly_fields
+    raw_id_fields = ["appeal"]
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

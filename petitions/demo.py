@@ -21,7 +21,7 @@ from gridgov import personal_data
 from grids.models import Assignment, Department, GridNode, Level
 
 from . import calendar
-from .models import Appeal, AppealEvent, CalendarDay, ServiceModule, Status
+from .models import HANDLING_STATUSES, Appeal, AppealEvent, CalendarDay, ServiceModule, Status, SupervisionSlip
 from .reporter import seal_reporter
 
 PER_YEAR = {"paper": 100_000, "small": 300}
@@ -223,6 +223,16 @@ def _count_repeats(appeals: list[Appeal], center) -> None:
     for n, targets in by_count.items():
         Appeal.objects.filter(pk__in=targets).update(repeat_count=F("repeat_count") + n)
     Appeal.objects.filter(pk__in=list(per_target), colour__in=["", "blue"]).update(colour="yellow")
+    # The yellow slip appeal_merge issues, once per handling window.
+    SupervisionSlip.objects.bulk_create(
+        [
+            SupervisionSlip(appeal_id=pk, colour="yellow", reason="重复反映", window_start=window or created,
+                            issued_at=created, handling_department_id=dept, handling_node_id=node)
+            for pk, window, created, dept, node in Appeal.objects.filter(pk__in=list(per_target)).values_list(
+                "pk", "window_start", "created_at", "handling_department_id", "handling_node_id")
+        ],
+        ignore_conflicts=True,
+    )  # fmt: skip
     statuses = dict(Appeal.objects.filter(pk__in=list(per_target)).values_list("pk", "status"))
     AppealEvent.objects.bulk_create(
         [
@@ -290,8 +300,7 @@ def _plan(rng, *, at, now, module, unit, staff, caller, deadline, communities_of
     for round_ in range(reworks + 1):
         if not add("sign", step(rng.uniform(0.5, 20)), handler, Status.IN_PROGRESS):
             return appeal, events
-        if stuck:
-            appeal.colour = "orange" if appeal.deadline < now else "blue"
+        if stuck:  # its slips come from the sweep (seed_supervision)
             return appeal, events
         window = (appeal.deadline - events[-1][1]).total_seconds() / 3600
         late = rng.random() < 0.08
@@ -310,3 +319,25 @@ def _plan(rng, *, at, now, module, unit, staff, caller, deadline, communities_of
     if add("revisit", step(rng.uniform(4, 48)), hotline, Status.CLOSED, "", rating=rating):
         appeal.satisfaction, appeal.closed_at = rating, events[-1][1]
     return appeal, events
+
+
+def seed_supervision(ctx) -> str:
+    """The supervision sweep over the seeded appeals: each case the handling unit holds is due
+    a check from its window's start, and the sweep issues the slips the rule calls for now
+    (and sets every next check). Running it again issues nothing."""
+    from collections import Counter
+
+    from .services.supervision import slips_issue_due, sweep_more_due
+
+    Appeal.objects.filter(status__in=HANDLING_STATUSES, window_start__isnull=False).update(
+        next_check_at=F("window_start")
+    )
+    now = timezone.now()
+    total: Counter = Counter()
+    while True:
+        counts = slips_issue_due(now=now, limit=2000)
+        total.update(counts)
+        reset_queries()
+        if not counts["appeals"] or not sweep_more_due(now=now):
+            break
+    return ", ".join(f"{c} {total[c]:,}" for c in ("blue", "yellow", "orange", "red")) + " slips issued"

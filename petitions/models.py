@@ -186,6 +186,15 @@ class Appeal(models.Model):
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="repeats", verbose_name=_("repeat of")
     )
     colour = models.CharField(_("colour"), max_length=6, choices=Colour.choices, default="", blank=True)
+    # When the supervision sweep must look at this appeal next (its next threshold), or null when
+    # no threshold is ahead. Set by the lifecycle services whenever the window, the deadline or
+    # the status changes, and by the sweep itself (petitions.services.supervision).
+    next_check_at = models.DateTimeField(_("next supervision check"), null=True, blank=True)
+    # The level supervising the case: raised one step up the tree by an orange slip
+    # (community → street → district). Null: the command center's ordinary supervision.
+    supervising_node = models.ForeignKey(
+        GridNode, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("supervised by")
+    )
     reply = models.TextField(_("reply"), blank=True, default="")
     satisfaction = models.CharField(_("satisfaction"), max_length=12, choices=Rating.choices, blank=True, default="")
 
@@ -223,6 +232,8 @@ class Appeal(models.Model):
             # The list filters by module (and status) over a date range (API, Open311 service_code);
             # its count(*) then reads the index alone.
             models.Index(fields=["module", "status", "created_at"], name="appeal_module_status_created"),
+            # Read by petitions.tasks.sweep_deadlines (every minute): only the appeals due a check.
+            models.Index(fields=["next_check_at"], name="appeal_next_check", condition=Q(next_check_at__isnull=False)),
         ]
         constraints = [
             models.CheckConstraint(
@@ -360,3 +371,72 @@ class Open311Key(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+class SlipState(models.TextChoices):
+    OPEN = "open", _("Open")
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+    CLOSED = "closed", _("Closed")
+
+
+class SupervisionSlip(models.Model):
+    """A four-colour supervision slip (blue 提示单, yellow 督办单, orange 警示单, red 问责单),
+    issued by the sweep (issued_by null, `manual` False) or by hand. Acknowledged and closed,
+    never deleted. The sweep issues each colour at most once per appeal and handling window:
+    the window is identified by its start (`window_start`), so a rework or a reopened case
+    earns new slips."""
+
+    appeal = models.ForeignKey(Appeal, on_delete=models.PROTECT, related_name="slips")
+    colour = models.CharField(_("colour"), max_length=6, choices=[c for c in Colour.choices if c[0]])
+    reason = models.CharField(_("reason"), max_length=300)
+    manual = models.BooleanField(_("issued by hand"), default=False)
+    window_start = models.DateTimeField(_("handling window"))
+    issued_at = models.DateTimeField(_("issued at"), default=timezone.now)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # The unit the slip is addressed to, as it was when issued.
+    handling_department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    handling_node = models.ForeignKey(GridNode, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    # Orange: the level the case was escalated to; red: the supervision bureau.
+    escalated_to = models.ForeignKey(GridNode, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    to_bureau = models.BooleanField(_("to the supervision bureau"), default=False)
+    acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    close_note = models.CharField(_("closing note"), max_length=300, blank=True, default="")
+
+    class Meta:
+        verbose_name = _("supervision slip")
+        verbose_name_plural = _("supervision slips")
+        ordering = ["-issued_at", "-id"]
+        indexes = [
+            models.Index(fields=["appeal", "issued_at"], name="slip_appeal_issued"),
+            # The supervision board: open slips by colour, oldest first.
+            models.Index(fields=["colour", "issued_at"], name="slip_open_colour", condition=Q(closed_at__isnull=True)),
+        ]
+        constraints = [
+            # The sweep issues each colour once per appeal and handling window, however often it
+            # runs and however many workers run it.
+            models.UniqueConstraint(
+                fields=["appeal", "window_start", "colour"], condition=Q(manual=False), name="slip_once_per_window"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.appeal_id} {self.colour} {self.issued_at:%Y-%m-%d}"
+
+    @property
+    def state(self) -> str:
+        if self.closed_at:
+            return SlipState.CLOSED
+        if self.acknowledged_at:
+            return SlipState.ACKNOWLEDGED
+        return SlipState.OPEN

@@ -150,3 +150,37 @@ def caller_lookup(user, phone: str) -> dict:
     )
     appeals = appeal_list(user).filter(reporter_phone_hash=digest).order_by("-created_at", "-id")[:CALLER_LIMIT]
     return {"residents": list(residents), "appeals": list(appeals)}
+
+
+SLIP_RELATED = ("appeal", "appeal__module", "handling_department", "handling_node", "escalated_to")
+
+
+def slip_list(user) -> QuerySet:
+    """Supervision slips of the appeals the user sees (a street: its own appeals' slips), with
+    what a board row shows, in one query."""
+    from .models import SupervisionSlip
+
+    qs = SupervisionSlip.objects.select_related(*SLIP_RELATED).defer(
+        "appeal__description", "appeal__reply", "appeal__reporter_name_cipher", "appeal__reporter_phone_cipher"
+    )
+    if scope_for(user).everything:
+        return qs
+    return qs.filter(appeal_id__in=Appeal.objects.visible_to(user).values("pk"))
+
+
+def slip_board(user, *, colour: str = "", state: str = "open", unit: str = "") -> QuerySet:
+    """The supervision board: slips by colour, state and handling unit, oldest first."""
+    qs = slip_list(user)
+    if colour:
+        qs = qs.filter(colour=colour)
+    if state == "open":
+        qs = qs.filter(closed_at__isnull=True)
+    elif state == "unacknowledged":
+        qs = qs.filter(closed_at__isnull=True, acknowledged_at__isnull=True)
+    elif state == "closed":
+        qs = qs.filter(closed_at__isnull=False)
+    if unit.startswith("d") and unit[1:].isdigit():
+        qs = qs.filter(handling_department_id=int(unit[1:]))
+    elif unit.startswith("n") and unit[1:].isdigit():
+        qs = qs.filter(handling_node_id=int(unit[1:]))
+    return qs.order_by("issued_at", "id")

@@ -72,6 +72,7 @@ ACTION_LABELS = {
     "revisit_rework": gettext_lazy("return visit: rework"),
     "reopen": gettext_lazy("reopen"),
     "photo": gettext_lazy("add a photo"),
+    "slip": gettext_lazy("supervision slip"),
 }
 
 

@@ -18,7 +18,7 @@ from grids.models import Department, GridNode, Level
 
 from . import selectors, services
 from .ids import as_id
-from .models import Appeal, Priority, Rating, ServiceModule, Source, Status
+from .models import Appeal, Colour, Priority, Rating, ServiceModule, Source, Status
 from .pagination import CappedPaginator
 from .reporter import phone_lookup_hash
 from .transitions import action_label, available_actions
@@ -131,6 +131,9 @@ def appeal_detail(request, pk: int):
         "events": [(e, action_label(e.action), _rating_label(e.data.get("rating"))) for e in appeal.events.all()],
         "pending_extension": next((x for x in appeal.extensions.all() if x.status == "pending"), None),
         "can_reveal": request.user.is_superuser or scope_for(request.user).has_role(*REVEAL_PERSONAL_DATA),
+        "slips": list(selectors.slip_list(request.user).filter(appeal_id=appeal.pk).order_by("issued_at", "id")),
+        "can_supervise": request.user.is_superuser or scope_for(request.user).has_role(*SUPERVISORS),
+        "slip_colours": [c for c in Colour.choices if c[0]],
     }
     if "dispatch" in actions:
         context["departments"], context["nodes"] = _units()
@@ -350,3 +353,137 @@ def grid_report(request):
     return _intake(
         request, source="auto", template="petitions/report.html", extra={"sources": sources, "priorities": ()}
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# Supervision board (四色督办)
+
+SUPERVISORS = (Role.COMMAND_CENTER, Role.SUPERVISION)
+
+
+def _require_supervisor(user) -> None:
+    if not user.is_superuser and not scope_for(user).has_role(*SUPERVISORS):
+        raise Http404
+
+
+def _board_filters(request) -> dict:
+    colour = request.GET.get("colour", "")
+    state = request.GET.get("state", "open")
+    return {
+        "colour": colour if colour in ("blue", "yellow", "orange", "red") else "",
+        "state": state if state in ("open", "unacknowledged", "closed", "all") else "open",
+        "unit": request.GET.get("unit", "")[:12],
+    }
+
+
+@login_required
+def supervision_board(request):
+    """Open slips by colour, unit and age, for the command center and the supervision bureau."""
+    from django.db.models import Count
+    from django.utils import timezone
+
+    _require_supervisor(request.user)
+    filters = _board_filters(request)
+    qs = selectors.slip_board(request.user, **filters)
+    counts = dict(
+        selectors.slip_list(request.user)
+        .filter(closed_at__isnull=True)
+        .values_list("colour")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    departments, nodes = _units()
+    return render(
+        request,
+        "petitions/supervision.html",
+        {
+            "page": _page(request, qs),
+            "filters": filters,
+            "counts": [(c, Colour(c).label, counts.get(c, 0)) for c in ("blue", "yellow", "orange", "red")],
+            "departments": departments,
+            "nodes": nodes,
+            "now": timezone.now(),
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+@login_required
+def supervision_export(request):
+    """The board as filtered, as an .xlsx workbook."""
+    import io
+
+    from django.http import HttpResponse
+    from django.utils import timezone
+    from openpyxl import Workbook
+
+    _require_supervisor(request.user)
+    qs = selectors.slip_board(request.user, **_board_filters(request))[:50_000]
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(_("Supervision slips"))
+    sheet.append([_("Slip"), _("Appeal"), _("Module"), _("Colour"), _("Reason"), _("Handling unit"),
+                  _("Issued at"), _("By hand"), _("Escalated to"), _("Acknowledged at"), _("Closed at")])  # fmt: skip
+    for s in qs.iterator(chunk_size=2000):
+        unit = s.handling_department or s.handling_node
+        sheet.append([
+            s.pk, s.appeal_id, s.appeal.module.name, s.get_colour_display(), s.reason, unit.name if unit else "",
+            timezone.localtime(s.issued_at).replace(tzinfo=None), _("yes") if s.manual else "",
+            _("supervision bureau") if s.to_bureau else (s.escalated_to.name if s.escalated_to else ""),
+            timezone.localtime(s.acknowledged_at).replace(tzinfo=None) if s.acknowledged_at else None,
+            timezone.localtime(s.closed_at).replace(tzinfo=None) if s.closed_at else None,
+        ])  # fmt: skip
+    buffer = io.BytesIO()
+    book.save(buffer)
+    response = HttpResponse(
+        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="supervision-{timezone.localdate():%Y%m%d}.xlsx"'
+    return response
+
+
+def _back(request, fallback: str):
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return redirect(target)
+    return redirect(fallback)
+
+
+@login_required
+def slip_act(request, pk: int, action: str):
+    """Acknowledge (the handling unit, the supervisors) or close (the supervisors) a slip."""
+    from .services import supervision
+
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    slip = selectors.slip_list(request.user).filter(pk=pk).first()
+    if slip is None or action not in ("acknowledge", "close"):
+        raise Http404
+    try:
+        if action == "acknowledge":
+            supervision.slip_acknowledge(actor=request.user, slip=slip)
+            messages.success(request, _("Slip acknowledged."))
+        else:
+            supervision.slip_close(actor=request.user, slip=slip, note=request.POST.get("note", ""))
+            messages.success(request, _("Slip closed."))
+    except DomainError as error:
+        messages.error(request, str(error))
+    return _back(request, reverse("appeal-detail", args=[slip.appeal_id]))
+
+
+@login_required
+def slip_issue(request, pk: int):
+    """A slip by hand from the appeal page (command center, supervision bureau)."""
+    from .services import supervision
+
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    if not Appeal.objects.visible_to(request.user).filter(pk=pk).exists():
+        raise Http404
+    try:
+        supervision.slip_issue(
+            actor=request.user, appeal=pk, colour=request.POST.get("colour", ""), reason=request.POST.get("reason", "")
+        )
+        messages.success(request, _("Slip issued."))
+    except DomainError as error:
+        messages.error(request, str(error))
+    return redirect("appeal-detail", pk=pk)

@@ -36,6 +36,7 @@ from ..models import (
 )
 from ..transitions import check_allowed
 from .intake import active_module, checked_photos, clean_text, save_photos
+from .supervision import appeal_next_check, slip_raise_for_repeat, slips_close_blue_for_extension
 
 log = logging.getLogger(__name__)
 
@@ -84,6 +85,12 @@ def _unit_staff(appeal: Appeal):
 
 def _center_staff():
     return User.objects.filter(pk__in=Assignment.objects.active().filter(role=Role.COMMAND_CENTER).values("user_id"))
+
+
+def _revisitors():
+    """Who makes return visits: the command center and the hotline operators."""
+    roles = [Role.COMMAND_CENTER, Role.HOTLINE]
+    return User.objects.filter(pk__in=Assignment.objects.active().filter(role__in=roles).values("user_id"))
 
 
 def _notify(appeal: Appeal, event: AppealEvent, recipients, kind: str, title: str) -> None:
@@ -184,9 +191,11 @@ def appeal_merge(*, actor, appeal: Appeal | int, into: Appeal | int, note: str =
     appeal.save(update_fields=["status", "duplicate_of", "closed_at", "updated_at"])
     _event(appeal, actor=actor, action="merge", from_status=old, note=note, into=target.pk)
     target.repeat_count += 1
+    # At least yellow, with its slip (once per handling window).
+    slip_raise_for_repeat(actor=actor, appeal=target)
     if COLOUR_RANK[target.colour] < COLOUR_RANK[Colour.YELLOW]:
         target.colour = Colour.YELLOW
-    target.save(update_fields=["repeat_count", "colour", "updated_at"])
+    target.save(update_fields=["repeat_count", "colour", "supervising_node", "updated_at"])
     _event(target, actor=actor, action="repeat", from_status=target.status, note=note, repeat=appeal.pk)
     _after_commit(target, "repeat")
     return appeal
@@ -231,6 +240,7 @@ def appeal_dispatch(
     now = timezone.now()
     old, appeal.status = appeal.status, Status.DISPATCHED
     fields = [*_set_unit(appeal, department=department, node=node), *_new_window(appeal, now)]
+    fields += appeal_next_check(appeal, now=now)
     appeal.save(update_fields=["status", *fields, "updated_at"])
     event = _event(appeal, actor=actor, action="dispatch", from_status=old, note=note,
            department=department.pk if department else None, node=node.pk if node else None,
@@ -281,7 +291,7 @@ def _send_back(actor, appeal, action: str, reason: str) -> Appeal:
     reason = _note(reason, required=True, label=_("The reason"))
     unit = str(appeal.handling_unit or "")
     old, appeal.status = appeal.status, Status.REGISTERED
-    fields = _clear_unit(appeal)
+    fields = [*_clear_unit(appeal), *appeal_next_check(appeal)]
     appeal.save(update_fields=["status", *fields, "updated_at"])
     event = _event(appeal, actor=actor, action=action, from_status=old, note=reason, unit=unit)
     _notify(appeal, event, _center_staff(), Notification.Kind.OTHER, _("sent back by %(unit)s") % {"unit": unit})
@@ -344,7 +354,8 @@ def appeal_decide_extension(*, actor, appeal: Appeal | int, approve: bool, note:
     if approve:
         request.new_deadline = calendar.add_working_days_from(appeal.deadline or now, request.days)
         appeal.deadline = request.new_deadline
-        fields.append("deadline")
+        slips_close_blue_for_extension(actor=actor, appeal=appeal)
+        fields += ["deadline", *appeal_next_check(appeal, now=now)]
     request.save(update_fields=["status", "decided_by", "decided_at", "new_deadline"])
     appeal.save(update_fields=fields)
     _event(appeal, actor=actor, action="decide_extension", from_status=appeal.status, note=note,
@@ -363,7 +374,7 @@ def appeal_reply(*, actor, appeal: Appeal | int, reply: str, photos: Sequence = 
     reply = clean_text(reply, field="reply", label=_("The reply"), required=True)
     old, appeal.status = appeal.status, Status.REPLIED
     appeal.reply, appeal.replied_at = reply, timezone.now()
-    appeal.save(update_fields=["status", "reply", "replied_at", "updated_at"])
+    appeal.save(update_fields=["status", "reply", "replied_at", *appeal_next_check(appeal), "updated_at"])
     event = _event(appeal, actor=actor, action="reply", from_status=old, note=reply)
     save_photos(appeal=appeal, photos=checked, actor=actor, event=event)
     _after_commit(appeal, "reply")
@@ -378,14 +389,16 @@ def appeal_verify(*, actor, appeal: Appeal | int, note: str = "") -> Appeal:
     note = _note(note)
     old, appeal.status = appeal.status, Status.VERIFIED
     appeal.save(update_fields=["status", "updated_at"])
-    _event(appeal, actor=actor, action="verify", from_status=old, note=note)
+    event = _event(appeal, actor=actor, action="verify", from_status=old, note=note)
+    _notify(appeal, event, _revisitors(), Notification.Kind.REVISIT, _("return visit due"))
     return appeal
 
 
 def _rework(appeal: Appeal, action: str, actor, note: str, **data) -> Appeal:
     old, appeal.status = appeal.status, Status.DISPATCHED
     appeal.rework_count += 1
-    fields = _new_window(appeal, timezone.now())
+    now = timezone.now()
+    fields = [*_new_window(appeal, now), *appeal_next_check(appeal, now=now)]
     appeal.save(update_fields=["status", "rework_count", *fields, "updated_at"])
     event = _event(appeal, actor=actor, action=action, from_status=old, note=note,
                    rework_count=appeal.rework_count, deadline=_iso(appeal.deadline), **data)  # fmt: skip
@@ -440,7 +453,7 @@ def appeal_reopen(*, actor, appeal: Appeal | int, reason: str) -> Appeal:
         )
     old, appeal.status = appeal.status, Status.REGISTERED
     appeal.closed_at, appeal.satisfaction = None, ""
-    fields = _clear_unit(appeal)
+    fields = [*_clear_unit(appeal), *appeal_next_check(appeal)]
     appeal.save(update_fields=["status", "closed_at", "satisfaction", *fields, "updated_at"])
     _event(appeal, actor=actor, action="reopen", from_status=old, note=reason)
     _after_commit(appeal, "reopen")

@@ -33,6 +33,38 @@ def test_seed_district_seeds_appeals_after_the_households_they_link_to():
     labels = [label for label, _step in STEPS]
     assert ("appeals", demo.seed_appeals) in STEPS
     assert labels.index("households and residents") < labels.index("appeals")
+    assert ("supervision slips", demo.seed_supervision) in STEPS
+    assert labels.index("appeals") < labels.index("supervision slips")
+
+
+def test_seeded_appeals_have_the_slips_the_rule_calls_for_and_a_second_sweep_issues_nothing(district):
+    import datetime
+
+    from django.utils import timezone
+
+    from petitions.models import HANDLING_STATUSES, SupervisionSlip
+    from petitions.services.supervision import _facts as facts_of
+    from petitions.services.supervision import all_exceptions, colours_due, slips_issue_due
+
+    ctx = grids_demo.SeedContext(rng=random.Random(3), scale="small")
+    grids_demo.seed_departments(ctx)
+    demo.seed_appeals(ctx)
+    demo.seed_supervision(ctx)
+    # Time moved forward a week: the sweep catches up, and a second run issues nothing.
+    later = timezone.now() + datetime.timedelta(days=7)
+    slips_issue_due(now=later, limit=10_000)
+    assert slips_issue_due(now=later, limit=10_000)["appeals"] == 0
+    exceptions = all_exceptions()
+    handling = Appeal.objects.filter(status__in=HANDLING_STATUSES).prefetch_related("slips")
+    assert handling.exists()
+    for appeal in handling:
+        slips = list(appeal.slips.all())
+        window = {s.colour for s in slips if s.window_start == appeal.window_start and s.reason != "重复反映"}
+        assert window == set(colours_due(facts_of(appeal, slips), later, exceptions)) - {
+            s.colour for s in slips if s.reason == "重复反映"
+        }, appeal.pk
+        assert appeal.next_check_at is None or appeal.next_check_at > later
+    assert SupervisionSlip.objects.filter(colour="orange").exists()
 
 
 def test_the_seed_restores_the_default_modules_after_a_flush(district):

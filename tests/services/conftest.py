@@ -42,8 +42,9 @@ def django_env(redis_url: str) -> dict:
 class Worker:
     """A real `celery worker` process, started and stopped by the test."""
 
-    def __init__(self, redis_url: str):
+    def __init__(self, redis_url: str, env: dict | None = None):
         self.redis_url = redis_url
+        self.env = env or {}
         self.name = f"test-{uuid.uuid4().hex[:8]}@localhost"
         self.process = None
         OUTPUT_DIR.mkdir(parents=True, exist_ok=True)
@@ -67,7 +68,7 @@ class Worker:
                     "INFO",
                 ],
                 cwd=ROOT,
-                env=django_env(self.redis_url),
+                env={**django_env(self.redis_url), **self.env},
                 stdout=log,
                 stderr=subprocess.STDOUT,
             )

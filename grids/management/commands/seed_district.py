@@ -23,6 +23,7 @@ STEPS = [
     ("households and residents", registry_demo.seed_registry),
     ("appeals", petitions_demo.seed_appeals),
     ("funding", seed_funding),
+    ("supervision slips", petitions_demo.seed_supervision),
 ]
 
 
