@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "grids",
     "residents",
     "petitions",
+    "visits",
 ]
 
 MIDDLEWARE = [
