@@ -48,9 +48,7 @@ class CampaignQuerySet(models.QuerySet):
         inside = scope.node_q("scope_node__")
         above = Q(pk__in=[])
         for node in scope.nodes:
-            above |= Q(
-                scope_node__tree_id=node.tree_id, scope_node__lft__lte=node.lft, scope_node__rght__gte=node.rght
-            )
+            above |= Q(scope_node__tree_id=node.tree_id, scope_node__lft__lte=node.lft, scope_node__rght__gte=node.rght)
         return self.filter(inside | above | Q(cadres=user)).distinct()
 
 
@@ -106,6 +104,9 @@ class CampaignAssignment(Placed):
             models.Index(fields=["campaign", "street", "community"], name="campaignassign_place"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.campaign_id} · {self.household_id} → {self.cadre_id}"
+
 
 class Visit(Placed):
     """One visit to a household (入户走访): by a cadre in a campaign, or routine by grid staff."""
@@ -146,6 +147,8 @@ class FollowUp(models.Model):
         constraints = [models.UniqueConstraint(fields=["visit", "tag"], name="followup_once_per_visit")]
         indexes = [models.Index(fields=["tag", "visited_on"], name="followup_tag_date")]
 
+    def __str__(self) -> str:
+        return f"{self.tag_id} @ {self.visited_on}"
 
 
 class VisitPhoto(models.Model):
@@ -153,6 +156,9 @@ class VisitPhoto(models.Model):
     image = models.FileField(upload_to="visits/%Y/%m/", max_length=200)
     width = models.PositiveIntegerField(default=0)
     height = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return self.image.name
 
 
 class Opinion(models.Model):
@@ -167,6 +173,9 @@ class Opinion(models.Model):
     class Meta:
         verbose_name = _("opinion")
         verbose_name_plural = _("opinions")
+
+    def __str__(self) -> str:
+        return self.text[:40]
 
 
 class Topic(models.TextChoices):
@@ -206,6 +215,9 @@ class DiaryEntry(models.Model):
         ordering = ["-date", "-id"]
         indexes = [models.Index(fields=["author", "date"], name="diary_author_date")]
 
+    def __str__(self) -> str:
+        return f"{self.date} {self.text[:30]}"
+
 
 class ProxyService(Placed):
     """A service done on a resident's behalf (走访代办): what, for whom, and how it ended."""
@@ -228,3 +240,6 @@ class ProxyService(Placed):
         verbose_name = _("service on a resident's behalf")
         verbose_name_plural = _("services on residents' behalf")
         ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.what

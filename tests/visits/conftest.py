@@ -25,7 +25,7 @@ def cadres(streets, people):
 
 
 @pytest.fixture
-def campaign(people, streets, registry, cadres):
+def campaign(people, streets, registry, cadres):  # noqa: F811
     campaign = services.campaign_create(
         actor=people.center,
         name="2015 春季集中走访",

@@ -101,9 +101,11 @@ def test_a_routine_visit_outside_the_workers_area_is_refused(people, registry, s
 
 
 def test_a_routine_visit_records_the_follow_ups_of_the_households_tags(people, registry):
-    tag = ResidentTag.objects.filter(
-        unit_grid__parent=people.grid_manager.assignments.get().node
-    ).select_related("resident__household").first()
+    tag = (
+        ResidentTag.objects.filter(unit_grid__parent=people.grid_manager.assignments.get().node)
+        .select_related("resident__household")
+        .first()
+    )
     visit = services.visit_record(
         actor=people.grid_manager, household=tag.resident.household, visited_on=TODAY, followed_tags=[tag]
     )
