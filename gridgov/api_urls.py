@@ -5,6 +5,7 @@ from accounts.api import MeView, NotificationViewSet
 from grids.api import AssignmentViewSet, DepartmentViewSet, GridNodeViewSet, LocateView
 from petitions.api import AppealViewSet, ModuleViewSet
 from residents import api as residents_api
+from visits import api as visits_api
 
 router = DefaultRouter()
 router.register("grids/nodes", GridNodeViewSet, basename="gridnode")
@@ -19,10 +20,16 @@ router.register("residents/residents", residents_api.ResidentViewSet, basename="
 router.register("residents/tags", residents_api.TagViewSet, basename="residenttag")
 router.register("residents/buildings", residents_api.BuildingViewSet, basename="building")
 router.register("residents/organisations", residents_api.OrganisationViewSet, basename="organisation")
+router.register("visits/campaigns", visits_api.CampaignViewSet, basename="visit-campaign")
+router.register("visits/assignments", visits_api.AssignmentViewSet, basename="visit-assignment")
+router.register("visits/visits", visits_api.VisitViewSet, basename="visit")
+router.register("visits/diary", visits_api.DiaryViewSet, basename="visit-diary")
+router.register("visits/proxy-services", visits_api.ProxyServiceViewSet, basename="visit-proxy-service")
 
 urlpatterns = [
     path("me/", MeView.as_view(), name="api-me"),
     path("grids/locate/", LocateView.as_view(), name="api-locate"),
     path("residents/areas/", residents_api.AreasView.as_view(), name="api-registry-areas"),
+    path("visits/due/", visits_api.DueVisitsView.as_view(), name="api-visits-due"),
     *router.urls,
 ]

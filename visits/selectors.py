@@ -3,7 +3,7 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, Max, OuterRef, Q
+from django.db.models import Count, Exists, F, Max, OuterRef, Q
 from django.utils import timezone
 
 from accounts.scopes import scope_for
@@ -29,7 +29,7 @@ def my_households(user, campaign: Campaign):
     return (
         CampaignAssignment.objects.filter(campaign=campaign, cadre=user)
         .select_related("household", "unit_grid")
-        .order_by(Q(visited_on__isnull=False), "unit_grid__code", "household__number")
+        .order_by(F("visited_on").asc(nulls_first=True), "unit_grid__code", "household__number")
     )
 
 
