@@ -20,11 +20,11 @@ router.register("residents/residents", residents_api.ResidentViewSet, basename="
 router.register("residents/tags", residents_api.TagViewSet, basename="residenttag")
 router.register("residents/buildings", residents_api.BuildingViewSet, basename="building")
 router.register("residents/organisations", residents_api.OrganisationViewSet, basename="organisation")
-router.register("visits/campaigns", visits_api.CampaignViewSet, basename="visit-campaign")
-router.register("visits/assignments", visits_api.AssignmentViewSet, basename="visit-assignment")
-router.register("visits/visits", visits_api.VisitViewSet, basename="visit")
-router.register("visits/diary", visits_api.DiaryViewSet, basename="visit-diary")
-router.register("visits/proxy-services", visits_api.ProxyServiceViewSet, basename="visit-proxy-service")
+router.register("visits/campaigns", visits_api.CampaignViewSet, basename="api-visit-campaign")
+router.register("visits/assignments", visits_api.AssignmentViewSet, basename="api-visit-assignment")
+router.register("visits/visits", visits_api.VisitViewSet, basename="api-visit")
+router.register("visits/diary", visits_api.DiaryViewSet, basename="api-visit-diary")
+router.register("visits/proxy-services", visits_api.ProxyServiceViewSet, basename="api-visit-proxy-service")
 
 urlpatterns = [
     path("me/", MeView.as_view(), name="api-me"),

@@ -240,7 +240,11 @@ def unvisited(request, pk: int):
     node = _start_node(request)
     qs = selectors.unvisited_assignments(request.user, campaign, node)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "visits/unvisited.html", {"campaign": campaign, "node": node, "page": page})
+    return render(
+        request,
+        "visits/unvisited.html",
+        {"campaign": campaign, "node": node, "page": page, "query": f"node={node.pk}"},
+    )
 
 
 @login_required
