@@ -11,6 +11,7 @@ from grids import demo
 from grids.models import GridNode
 from petitions import demo as petitions_demo
 from residents import demo as registry_demo
+from visits import demo as visits_demo
 
 # Each step takes the shared SeedContext and returns a line saying what it made. Later
 # apps add their steps here (households, appeals, campaigns, funding …).
@@ -21,6 +22,7 @@ STEPS = [
     ("special-population categories", registry_demo.seed_categories),
     ("households and residents", registry_demo.seed_registry),
     ("appeals", petitions_demo.seed_appeals),
+    ("visits", visits_demo.seed_visits),
 ]
 
 
