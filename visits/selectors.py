@@ -49,7 +49,13 @@ def visit_detail(user, pk: int) -> Visit:
     return (
         Visit.objects.filter(scope.located_q() | Q(visitor=user))
         .select_related("household", "visitor", "campaign")
-        .prefetch_related("opinions__appeal", "opinions__module", "followups__tag__category", "photos")
+        .prefetch_related(
+            "opinions__appeal__handling_node",
+            "opinions__appeal__handling_department",
+            "opinions__module",
+            "followups__tag__category",
+            "photos",
+        )
         .get(pk=pk)
     )
 

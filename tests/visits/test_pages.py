@@ -147,3 +147,13 @@ def test_list_pages_take_a_constant_number_of_queries(client_for, people, campai
 
 def test_bad_node_parameters_get_404_not_500(client_for, people, campaign):
     assert client_for(people.center).get(f"/visits/campaigns/{campaign.pk}/coverage/?node=abc").status_code == 404
+
+
+@pytest.mark.parametrize("model", ["campaign", "campaignassignment", "visit", "opinion", "diaryentry", "proxyservice"])
+def test_the_admin_lists_visit_records_read_only(client_for, people, campaign, model):
+    from django.contrib.auth import get_user_model
+
+    superuser = get_user_model().objects.create_superuser("root", password="x")
+    client = client_for(superuser)
+    assert client.get(f"/admin/visits/{model}/").status_code == 200
+    assert client.get(f"/admin/visits/{model}/add/").status_code == 403
