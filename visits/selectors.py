@@ -3,14 +3,15 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, F, Max, OuterRef, Q
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.scopes import scope_for
 from grids.models import GridNode, Level
 from residents.models import Household, ResidentTag
 
-from .models import Campaign, CampaignAssignment, DiaryEntry, FollowUp, ProxyService, Visit
+from .models import Campaign, CampaignAssignment, DiaryEntry, FollowUp, Opinion, ProxyService, Visit
 
 
 def campaigns(user):
@@ -37,7 +38,20 @@ def visits(user):
     return (
         Visit.objects.visible_to(user)
         .select_related("household", "visitor", "campaign")
-        .annotate(opinion_count=Count("opinions"))
+        # A correlated count, not Count("opinions"): a grouped join would make the list's
+        # pagination count group every visit in the area; this one is dropped from it.
+        .annotate(
+            opinion_count=Coalesce(
+                Subquery(
+                    Opinion.objects.filter(visit=OuterRef("pk"))
+                    .order_by()
+                    .values("visit")
+                    .annotate(n=Count("id"))
+                    .values("n")
+                ),
+                0,
+            )
+        )
         .order_by("-visited_on", "-id")
     )
 
