@@ -90,6 +90,11 @@ def campaign_cadres_add(*, actor, campaign: Campaign, cadres: Sequence) -> int:
     return len(ids)
 
 
+def balanced_owner(i: int, n: int, k: int) -> int:
+    """Which of k cadres gets the i-th of n households: consecutive runs of n/k (±1)."""
+    return i * k // n
+
+
 @transaction.atomic
 def campaign_assign_balanced(*, actor, campaign: Campaign) -> int:
     """Give each household of the campaign's area that has no cadre yet to one, balanced by grid.
@@ -124,7 +129,7 @@ def campaign_assign_balanced(*, actor, campaign: Campaign) -> int:
             CampaignAssignment(
                 campaign=campaign,
                 household_id=household_id,
-                cadre_id=cadre_ids[i * k // n],
+                cadre_id=cadre_ids[balanced_owner(i, n, k)],
                 unit_grid_id=unit_id,
                 community_id=community_id,
                 street_id=street_id,

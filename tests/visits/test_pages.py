@@ -157,3 +157,23 @@ def test_the_admin_lists_visit_records_read_only(client_for, people, campaign, m
     client = client_for(superuser)
     assert client.get(f"/admin/visits/{model}/").status_code == 200
     assert client.get(f"/admin/visits/{model}/add/").status_code == 403
+
+
+def test_a_visit_keeps_its_photos_and_refuses_a_file_that_is_not_an_image(
+    client_for, people, registry, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.petitions.conftest import png_bytes
+    from visits.models import VisitPhoto
+
+    household = Household.objects.visible_to(people.grid_manager).first()
+    client = client_for(people.grid_manager)
+    bad = SimpleUploadedFile("x.png", b"not an image", content_type="image/png")
+    response = client.post(f"/visits/record/{household.pk}/", {"visited_on": TODAY.isoformat(), "photos": [bad]})
+    assert response.status_code == 200 and not Visit.objects.exists()
+    good = SimpleUploadedFile("door.png", png_bytes(), content_type="image/png")
+    response = client.post(f"/visits/record/{household.pk}/", {"visited_on": TODAY.isoformat(), "photos": [good]})
+    assert response.status_code == 302
+    assert VisitPhoto.objects.get().visit == Visit.objects.get()
