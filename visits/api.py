@@ -3,10 +3,9 @@
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import mixins, status, viewsets
+from rest_framework import generics, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from gridgov.errors import InvalidInput
 from grids.models import GridNode
@@ -214,12 +213,14 @@ class VisitViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         return Response(VisitDetailSerializer(visit).data, status=status.HTTP_201_CREATED)
 
 
-class DueVisitsView(APIView):
+class DueVisitsView(generics.ListAPIView):
     """Special-population follow-ups due by the end of this week, overdue first."""
 
-    @extend_schema(responses=DueVisitSerializer(many=True))
-    def get(self, request):
-        return Response(DueVisitSerializer(selectors.due_visits(request.user), many=True).data)
+    serializer_class = DueVisitSerializer
+    filter_backends = []  # a computed list, not a queryset
+
+    def get_queryset(self):
+        return selectors.due_visits(self.request.user)
 
 
 class DiaryViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):

@@ -206,10 +206,14 @@ def visit_record(
         checked_opinions.append((module, text))
     checked = checked_photos(photos)
 
+    # The system (actor None: the seed, an import) records a campaign visit as its cadre's.
+    visitor = actor if actor is not None else getattr(assignment, "cadre", None)
+    if visitor is None:
+        raise InvalidInput(_("A routine visit needs the worker who made it."), field="visitor")
     visit = Visit.objects.create(
         household=household,
         campaign=campaign,
-        visitor=actor,
+        visitor=visitor,
         visited_on=visited_on,
         met=met,
         notes=notes,

@@ -156,9 +156,9 @@ def visit_list(request):
 @login_required
 def due_visits(request):
     """Who must be seen this week, overdue first (from the special-population follow-up rules)."""
-    return render(
-        request, "visits/due.html", {"due": selectors.due_visits(request.user), "today": timezone.localdate()}
-    )
+    due = selectors.due_visits(request.user)
+    page = Paginator(due, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "visits/due.html", {"due": page, "page": page, "today": timezone.localdate()})
 
 
 @login_required
