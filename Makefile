@@ -58,8 +58,9 @@ messages: install
 	$(BIN)/python manage.py makemessages -l zh_Hans -l en --ignore=.venv --ignore=var
 	$(BIN)/python manage.py compilemessages --ignore=.venv
 
+# Every benchmark script on the benchmark database (BENCH_DATABASE_URL, see bench/common.py).
 bench: install
-	$(BIN)/python bench/run_all.py
+	for script in bench/bench_*.py; do $(BIN)/python $$script || exit 1; done
 
 clean:
 	rm -rf $(VENV) var db.sqlite3

@@ -57,6 +57,7 @@ class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
     """The caller's own notification centre. `?unread=1` lists the unread ones."""
 
     serializer_class = NotificationSerializer
+    queryset = Notification.objects.none()  # for the schema; requests use get_queryset
 
     def get_queryset(self):
         notices = Notification.objects.filter(recipient=self.request.user)

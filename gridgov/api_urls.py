@@ -2,6 +2,7 @@ from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from accounts.api import MeView, NotificationViewSet
+from funding import api as funding_api
 from grids.api import AssignmentViewSet, DepartmentViewSet, GridNodeViewSet, LocateView
 from petitions.api import AppealViewSet, ModuleViewSet
 from residents import api as residents_api
@@ -25,11 +26,22 @@ router.register("visits/assignments", visits_api.AssignmentViewSet, basename="ap
 router.register("visits/visits", visits_api.VisitViewSet, basename="api-visit")
 router.register("visits/diary", visits_api.DiaryViewSet, basename="api-visit-diary")
 router.register("visits/proxy-services", visits_api.ProxyServiceViewSet, basename="api-visit-proxy-service")
+router.register("funding/rates", funding_api.FundingRateViewSet, basename="funding-rate")
+router.register("funding/budgets", funding_api.BudgetViewSet, basename="funding-budget")
+router.register("funding/accounts", funding_api.AccountViewSet, basename="funding-account")
+router.register("funding/vouchers", funding_api.VoucherViewSet, basename="funding-voucher")
+router.register("funding/periods", funding_api.PeriodViewSet, basename="funding-period")
+router.register("funding/reports", funding_api.ExpenseReportViewSet, basename="funding-report")
 
 urlpatterns = [
     path("me/", MeView.as_view(), name="api-me"),
     path("grids/locate/", LocateView.as_view(), name="api-locate"),
     path("residents/areas/", residents_api.AreasView.as_view(), name="api-registry-areas"),
     path("visits/due/", visits_api.DueVisitsView.as_view(), name="api-visits-due"),
+    path("funding/review-queue/", funding_api.ReviewQueueView.as_view(), name="api-funding-queue"),
+    path("funding/late-reports/", funding_api.LateReportsView.as_view(), name="api-funding-late"),
+    path("funding/budget-vs-actual/", funding_api.BudgetVsActualView.as_view(), name="api-funding-budget-vs-actual"),
+    path("funding/flags/", funding_api.FlagsView.as_view(), name="api-funding-flags"),
+    path("funding/trial-balance/", funding_api.TrialBalanceView.as_view(), name="api-funding-trial-balance"),
     *router.urls,
 ]

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "grids",
     "residents",
     "petitions",
+    "funding",
     "visits",
 ]
 
@@ -149,6 +150,8 @@ CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER")
 CELERY_BEAT_SCHEDULE: dict = {
     "redeliver-notifications": {"task": "accounts.tasks.redeliver_notifications", "schedule": 300.0},
+    # funding: flags unsubmitted monthly expense reports once they pass the 5th (idempotent).
+    "funding-mark-late-reports": {"task": "funding.tasks.mark_late_reports", "schedule": 3600.0},
 }
 CELERY_TIMEZONE = "Asia/Shanghai"
 
@@ -216,6 +219,15 @@ SPECTACULAR_SETTINGS = {
         "RoleEnum": "accounts.roles.Role",
         "BuildingKindEnum": "residents.models.Building.Kind",
         "OrganisationKindEnum": "residents.models.Organisation.Kind",
+        "NotificationKindEnum": "accounts.models.Notification.Kind",
+        "AppealStatusEnum": "petitions.models.Status",
+        "ExtensionStatusEnum": "petitions.models.ExtensionStatus",
+        "AccountKindEnum": "funding.models.AccountKind",
+        "PeriodStatusEnum": "funding.models.PeriodStatus",
+        "VoucherStatusEnum": "funding.models.VoucherStatus",
+        "VoucherKindEnum": "funding.models.VoucherKind",
+        "ReportStatusEnum": "funding.models.ReportStatus",
+        "AllocationFrequencyEnum": "funding.models.AllocationFrequency",
     },
 }
 

@@ -2,7 +2,7 @@
 
 from django.db.models import Q
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -15,7 +15,6 @@ from . import selectors, services
 from .ids import MAX_ID, as_id
 from .models import Appeal, AppealEvent, AppealPhoto, Colour, ExtensionRequest, Priority, ServiceModule, Source, Status
 from .pagination import AppealPagination
-from .reporter import phone_lookup_hash
 from .transitions import action_label, available_actions
 
 
@@ -135,7 +134,32 @@ class AppealCreateSerializer(serializers.Serializer):
     priority = serializers.ChoiceField(choices=Priority.choices, default=Priority.NORMAL)
     reporter_name = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
     reporter_phone = serializers.CharField(max_length=30, required=False, allow_blank=True, default="")
+    reporter_resident = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, max_value=MAX_ID,
+        help_text="the registered resident who called (from /api/appeals/caller/); name and phone default to theirs",
+    )  # fmt: skip
     photos = serializers.ListField(child=serializers.FileField(), required=False, default=list)
+
+
+class CallerResidentSerializer(serializers.Serializer):
+    """A registered resident with the caller's phone: masked phone, their household's place."""
+
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    phone_masked = serializers.CharField()
+    address = serializers.CharField(source="household.address")
+    lon = serializers.FloatField(source="household.lon")
+    lat = serializers.FloatField(source="household.lat")
+
+
+class CallerSerializer(serializers.Serializer):
+    residents = CallerResidentSerializer(many=True)
+    appeals = AppealSerializer(many=True)
+
+
+class ReporterRevealSerializer(serializers.Serializer):
+    reporter_name = serializers.CharField(required=False)
+    reporter_phone = serializers.CharField(required=False)
 
 
 class NoteSerializer(serializers.Serializer):
@@ -271,6 +295,7 @@ class AppealViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     @extend_schema(request=AppealCreateSerializer, responses=AppealDetailSerializer)
     def create(self, request, *args, **kwargs):
         data = self._data(AppealCreateSerializer)
+        data["reporter_resident"] = _resident(request.user, data.get("reporter_resident"))
         appeal = services.appeal_create(actor=request.user, **data)
         return Response(self._detail(appeal.pk), status=201)
 
@@ -293,14 +318,21 @@ class AppealViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         page = self.paginate_queryset(qs)
         return self.get_paginated_response(AppealSerializer(page, many=True).data)
 
-    @extend_schema(responses=AppealSerializer(many=True))
-    @action(detail=False)
+    @extend_schema(
+        parameters=[OpenApiParameter("phone", str, required=True)], responses=CallerSerializer, filters=False
+    )
+    @action(detail=False, pagination_class=None, filter_backends=[])
     def caller(self, request):
-        """A caller's earlier appeals, found by phone (the blind index; nothing decrypted)."""
-        digest = phone_lookup_hash(request.query_params.get("phone", ""))
-        qs = selectors.appeal_list(request.user).filter(reporter_phone_hash=digest) if digest else Appeal.objects.none()
-        page = self.paginate_queryset(qs)
-        return self.get_paginated_response(AppealSerializer(page, many=True).data)
+        """Who is calling: the registered residents with this phone and their earlier appeals
+        (at most 20 each), found through the phone's blind index; nothing is decrypted."""
+        found = selectors.caller_lookup(request.user, request.query_params.get("phone", ""))
+        return Response(CallerSerializer(found).data)
+
+    @extend_schema(request=None, responses=ReporterRevealSerializer)
+    @action(detail=True, methods=["post"], url_path="reveal-reporter", url_name="reveal-reporter")
+    def reveal_reporter(self, request, pk=None):
+        """The reporter's full name and phone, for a call back; each reveal is logged."""
+        return Response(services.appeal_reporter_reveal(actor=request.user, appeal=self._appeal(pk)))
 
     def _act(self, pk, serializer_class, call):
         data = self._data(serializer_class) if serializer_class else {}
@@ -402,6 +434,17 @@ class AppealViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         "More photos for an open appeal.",
     )  # fmt: skip
     del _post
+
+
+def _resident(user, pk):
+    if pk in (None, ""):
+        return None
+    from residents.models import Resident
+
+    resident = Resident.objects.visible_to(user).filter(pk=as_id(pk) or 0).first()
+    if resident is None:
+        raise InvalidInput(f"No resident {pk} in your area.", field="reporter_resident")
+    return resident
 
 
 def _department(pk) -> Department | None:

@@ -17,6 +17,7 @@ from django.utils import timezone
 from shapely import geometry as geom
 
 from accounts.roles import Role
+from gridgov import personal_data
 from grids.models import Assignment, Department, GridNode, Level
 
 from . import calendar
@@ -24,6 +25,9 @@ from .models import Appeal, AppealEvent, CalendarDay, ServiceModule, Status
 from .reporter import seal_reporter
 
 PER_YEAR = {"paper": 100_000, "small": 300}
+# The share of appeals from callers found in the registry (the rest are passers-by, callers
+# with another phone, or grid workers' own reports).
+REGISTERED_SHARE = 0.35
 BATCH = 5_000
 
 # Relative volumes of the 17 modules (by code): sanitation, roads and property lead.
@@ -81,6 +85,34 @@ def _staff() -> dict:
     return by
 
 
+def _registered_callers(count: int) -> list:
+    """Residents of the registry (when it was seeded) who call about their own neighbourhood:
+    their sealed phone is copied as it is, the place is their household's."""
+    from residents.models import Resident
+
+    from .reporter import mask_name
+
+    rows = (
+        Resident.objects.exclude(phone_hash="")
+        .order_by("?")
+        .values_list(
+            "id", "name", "phone_cipher", "phone_hash", "phone_masked", "household__unit_grid_id",
+            "household__community_id", "household__street_id", "household__lon", "household__lat",
+        )[:count]
+    )  # fmt: skip
+    registered = []
+    for pk, name, cipher, digest, masked, unit_id, community_id, street_id, lon, lat in rows:
+        columns = {
+            "reporter_name_cipher": personal_data.encrypt(name) if name else "",
+            "reporter_name_masked": mask_name(name),
+            "reporter_phone_cipher": cipher,
+            "reporter_phone_hash": digest,
+            "reporter_phone_masked": masked,
+        }
+        registered.append((pk, columns, (unit_id, community_id, street_id, lon, lat)))
+    return registered
+
+
 def _callers(rng: random.Random, count: int, name) -> list:
     """A pool of callers (some call more than once), sealed once each."""
     pool = []
@@ -110,6 +142,7 @@ def seed_appeals(ctx) -> str:
         communities_of.setdefault(parent_id, []).append(node_id)
     total = PER_YEAR[ctx.scale] * max(1, ctx.years)
     callers = _callers(rng, max(50, total // 8 if total < 40_000 else 5_000), chinese_name)
+    registered = _registered_callers(min(3_000, max(20, total // 30)))
     now = timezone.now()
     # The small demo packs its few hundred appeals into the last 90 days per year asked, so
     # that every open state has cases in it; the paper scale spreads 100,000 over each year.
@@ -134,12 +167,16 @@ def seed_appeals(ctx) -> str:
         appeals, plans = [], []
         for at in stamps[offset : offset + BATCH]:
             module = rng.choices(modules, weights)[0]
-            unit_id, community_id, street_id, lon, lat = rng.choice(points)
+            resident_id = None
+            if registered and rng.random() < REGISTERED_SHARE:
+                resident_id, caller, unit = rng.choice(registered)
+            else:
+                caller, unit = rng.choice(callers), rng.choice(points)
             appeal, plan = _plan(
-                rng, at=at, now=now, module=module, unit=(unit_id, community_id, street_id, lon, lat),
-                staff=staff, caller=rng.choice(callers), deadline=deadline, communities_of=communities_of,
-                can_merge=bool(earlier_ids),
+                rng, at=at, now=now, module=module, unit=unit, staff=staff, caller=caller, deadline=deadline,
+                communities_of=communities_of, can_merge=bool(earlier_ids),
             )  # fmt: skip
+            appeal.reporter_resident_id = resident_id
             if appeal.status == Status.MERGED:
                 appeal.duplicate_of_id = rng.choice(earlier_ids[-2000:])
             appeals.append(appeal)

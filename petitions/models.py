@@ -154,6 +154,10 @@ class Appeal(models.Model):
     # Finds a caller's earlier appeals by phone without decrypting anything.
     reporter_phone_hash = models.CharField(max_length=64, blank=True, default="", db_index=True)
     reporter_phone_masked = models.CharField(_("reporter phone"), max_length=20, blank=True, default="")
+    # The registered resident (registry issue) when the caller was found there.
+    reporter_resident = models.ForeignKey(
+        "residents.Resident", on_delete=models.PROTECT, null=True, blank=True, related_name="appeals"
+    )
 
     # The point and where it lies, stored so that scopes are plain equality filters
     # (accounts.scopes.Scope.located_q).

@@ -1,22 +1,18 @@
 """The reporter's name and phone: personal data, sealed before they reach the database.
 
-Uses gridgov.personal_data (Fernet cipher + HMAC lookup hash + masked display form) from the
-registry issue. Until that module is on this branch, nothing of the name or phone is stored
-but its masked form: no plain text, and no cipher that could not be read back later.
+Stored as gridgov.personal_data does for the registry: a Fernet cipher, an HMAC lookup hash
+(the phone's, so a caller's earlier appeals and registry entry are found without decrypting
+anything) and the masked display form, which is all that pages, the API, exports and Open311
+ever show. The plain value comes back only through `appeal_reporter_reveal`, which checks the
+role and writes the reveal log.
 """
 
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
+from gridgov import personal_data
 from gridgov.errors import InvalidInput
-
-try:  # pragma: no cover - which branch runs depends on the merge state
-    from gridgov import personal_data
-except ImportError:  # pragma: no cover
-    personal_data = None
-
-SEALING_AVAILABLE = personal_data is not None
 
 
 @dataclass(frozen=True)
@@ -45,39 +41,28 @@ def mask_name(name: str) -> str:
     return name[0] + "*" * max(1, len(name) - 1)
 
 
-def _mask_phone(phone: str) -> str:
-    return phone[:3] + "*" * (len(phone) - 7) + phone[-4:] if len(phone) > 7 else "*" * len(phone)
-
-
-def _normalise_phone(phone: str) -> str:
-    digits = "".join(ch for ch in phone if ch not in " -()")
-    if digits.startswith("+86"):
-        digits = digits[3:]
-    return digits
-
-
-def seal_reporter(name: str, phone: str) -> SealedReporter:
+def seal_reporter(name: str, phone: str, *, resident=None) -> SealedReporter:
+    """Seal what was typed; what was not typed comes from the registered resident, whose phone
+    is copied sealed as it is (nothing is decrypted)."""
     name = (name or "").strip()
     if len(name) > 50:
         raise InvalidInput(_("The reporter's name is longer than 50 characters."), field="reporter_name")
-    if personal_data is not None:
-        phone_sealed = personal_data.seal_phone(phone, field="reporter_phone")
-        return SealedReporter(
-            name_cipher=personal_data.encrypt(name) if name else "",
-            name_masked=mask_name(name),
-            phone_cipher=phone_sealed.cipher,
-            phone_hash=phone_sealed.hash,
-            phone_masked=phone_sealed.masked,
-        )
-    phone = _normalise_phone(phone or "")
-    if phone and not (phone.isdigit() and 7 <= len(phone) <= 12):
-        raise InvalidInput(_("A phone number has 7 to 12 digits."), field="reporter_phone", code="phone_format")
-    # OPEN (personal data): without gridgov.personal_data only the masked forms are kept.
-    return SealedReporter(name_masked=mask_name(name), phone_masked=_mask_phone(phone) if phone else "")
+    if not name and resident is not None:
+        name = resident.name
+    phone_sealed = personal_data.seal_phone(phone, field="reporter_phone")
+    if phone_sealed == personal_data.EMPTY and resident is not None:
+        phone_sealed = personal_data.Sealed(resident.phone_cipher, resident.phone_hash, resident.phone_masked)
+    return SealedReporter(
+        name_cipher=personal_data.encrypt(name) if name else "",
+        name_masked=mask_name(name),
+        phone_cipher=phone_sealed.cipher,
+        phone_hash=phone_sealed.hash,
+        phone_masked=phone_sealed.masked,
+    )
 
 
 def phone_lookup_hash(phone: str) -> str:
-    """The blind-index hash of a typed-in phone, or "" when sealing is not available."""
-    if personal_data is None or not phone:
+    """The blind-index hash of a typed-in phone ("" for an empty one)."""
+    if not personal_data.normalise_phone(phone):
         return ""
     return personal_data.phone_hash(phone)

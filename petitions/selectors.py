@@ -109,3 +109,44 @@ def possible_duplicates(user, appeal: Appeal, limit: int = 5) -> list[Appeal]:
         .exclude(status=Status.RECEIVED)
         .order_by("-created_at")[:limit]
     )
+
+
+CALLER_LIMIT = 20
+ADDRESS_LIMIT = 10
+
+
+def address_lookup(user, text: str) -> list:
+    """Registered households whose address contains the text, within the user's scope: the
+    hotline places an appeal "by address" at a household's point."""
+    from residents.models import Household
+
+    text = (text or "").strip()
+    if len(text) < 2 or "\x00" in text:
+        return []
+    return list(
+        Household.objects.visible_to(user)
+        .filter(address__icontains=text)
+        .only("id", "address", "lon", "lat")
+        .order_by("address", "id")[:ADDRESS_LIMIT]
+    )
+
+
+def caller_lookup(user, phone: str) -> dict:
+    """The residents registered with this phone and the caller's earlier appeals, both within
+    the user's scope, through the phone's blind index (two queries)."""
+    from residents.models import Resident
+
+    from .reporter import phone_lookup_hash
+
+    digest = phone_lookup_hash(phone)
+    if not digest:
+        return {"residents": [], "appeals": []}
+    residents = (
+        Resident.objects.visible_to(user)
+        .filter(phone_hash=digest)
+        .select_related("household")
+        .only("id", "name", "phone_masked", "household__address", "household__lon", "household__lat")
+        .order_by("id")[:CALLER_LIMIT]
+    )
+    appeals = appeal_list(user).filter(reporter_phone_hash=digest).order_by("-created_at", "-id")[:CALLER_LIMIT]
+    return {"residents": list(residents), "appeals": list(appeals)}

@@ -10,7 +10,9 @@ urlpatterns = [
     path("return-visits/", views.appeal_return_visits, name="appeal-return-visits"),
     path("hotline/", views.hotline_intake, name="appeal-hotline"),
     path("hotline/caller/", views.hotline_caller, name="appeal-hotline-caller"),
+    path("hotline/address/", views.hotline_address, name="appeal-hotline-address"),
     path("report/", views.grid_report, name="appeal-report"),
     path("<int:pk>/", views.appeal_detail, name="appeal-detail"),
     path("<int:pk>/act/<slug:action>/", views.appeal_act, name="appeal-act"),
+    path("<int:pk>/reveal/", views.appeal_reveal, name="appeal-reveal"),
 ]

@@ -11,7 +11,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.roles import Role
+from accounts.roles import REVEAL_PERSONAL_DATA, Role
 from accounts.scopes import scope_for
 from gridgov.errors import DomainError, InvalidInput
 from grids.models import Department, GridNode, Level
@@ -130,6 +130,7 @@ def appeal_detail(request, pk: int):
         "ratings": Rating.choices,
         "events": [(e, action_label(e.action), _rating_label(e.data.get("rating"))) for e in appeal.events.all()],
         "pending_extension": next((x for x in appeal.extensions.all() if x.status == "pending"), None),
+        "can_reveal": request.user.is_superuser or scope_for(request.user).has_role(*REVEAL_PERSONAL_DATA),
     }
     if "dispatch" in actions:
         context["departments"], context["nodes"] = _units()
@@ -158,6 +159,32 @@ def _unit_choice(value: str) -> dict:
     if kind != "node" or node is None:
         raise InvalidInput(_("Choose a department, street or community."), field="unit")
     return {"node": node}
+
+
+def _resident(user, value):
+    if not value:
+        return None
+    from residents.models import Resident
+
+    resident = Resident.objects.visible_to(user).filter(pk=as_id(value) or 0).first()
+    if resident is None:
+        raise InvalidInput(_("That resident is not in your area."), field="reporter_resident")
+    return resident
+
+
+@login_required
+def appeal_reveal(request, pk: int):
+    """htmx: the reporter's full name and phone in place of the masked ones (logged)."""
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    appeal = Appeal.objects.visible_to(request.user).filter(pk=as_id(pk) or 0).first()
+    if appeal is None:
+        raise Http404
+    try:
+        revealed = services.appeal_reporter_reveal(actor=request.user, appeal=appeal)
+    except DomainError as exc:
+        return render(request, "petitions/_revealed.html", {"error": exc}, status=exc.status_code)
+    return render(request, "petitions/_revealed.html", {"revealed": revealed})
 
 
 def _community(value: str) -> GridNode:
@@ -264,6 +291,7 @@ def _intake(request, *, source: str, template: str, extra: dict):
                 priority=request.POST.get("priority") or Priority.NORMAL,
                 reporter_name=request.POST.get("reporter_name", ""),
                 reporter_phone=request.POST.get("reporter_phone", ""),
+                reporter_resident=_resident(request.user, request.POST.get("reporter_resident")),
                 photos=request.FILES.getlist("photos"),
             )
         except DomainError as exc:
@@ -298,9 +326,21 @@ def hotline_intake(request):
 @login_required
 def hotline_caller(request):
     """htmx partial: the caller's earlier appeals, found by the phone's blind index."""
-    digest = phone_lookup_hash(request.GET.get("reporter_phone", ""))
-    earlier = list(selectors.appeal_list(request.user).filter(reporter_phone_hash=digest)[:10]) if digest else []
-    return render(request, "petitions/_caller.html", {"earlier": earlier, "searched": bool(digest)})
+    phone = request.GET.get("reporter_phone", "")
+    found = selectors.caller_lookup(request.user, phone)
+    searched = bool(phone_lookup_hash(phone))
+    return render(
+        request,
+        "petitions/_caller.html",
+        {"residents": found["residents"], "earlier": found["appeals"], "searched": searched},
+    )
+
+
+@login_required
+def hotline_address(request):
+    """htmx partial: registered addresses matching what the operator typed, to place the appeal."""
+    found = selectors.address_lookup(request.user, request.GET.get("address", ""))
+    return render(request, "petitions/_addresses.html", {"households": found})
 
 
 @login_required

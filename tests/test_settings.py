@@ -30,3 +30,14 @@ def test_production_refuses_to_start_with_the_development_key():
 def test_production_starts_with_a_key_of_its_own_and_development_without_one():
     assert settings_import(DJANGO_DEBUG="0", SECRET_KEY="a-real-secret-of-our-own").returncode == 0
     assert settings_import(DJANGO_DEBUG="1").returncode == 0
+
+
+def test_the_openapi_schema_generates_without_warnings():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "spectacular", "--fail-on-warn", "--file", os.devnull],
+        cwd=ROOT,
+        env={**os.environ, "DJANGO_DEBUG": "1"},
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]

@@ -22,6 +22,7 @@ from .lifecycle import (
     appeal_verify,
 )
 from .modules import calendar_day_set, module_defaults_ensure, module_owners_link
+from .reveal import appeal_reporter_reveal
 
 __all__ = [
     "appeal_add_photos",
@@ -34,6 +35,7 @@ __all__ = [
     "appeal_reject",
     "appeal_reopen",
     "appeal_reply",
+    "appeal_reporter_reveal",
     "appeal_request_extension",
     "appeal_return",
     "appeal_return_visit",

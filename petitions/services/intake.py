@@ -136,6 +136,7 @@ def appeal_create(
     reporter_phone: str = "",
     photos: Sequence = (),
     open311_client: Open311Key | None = None,
+    reporter_resident=None,
 ) -> Appeal:
     """Take an appeal in (受理). The command center registers it next."""
     if source not in Source.values:
@@ -158,7 +159,12 @@ def appeal_create(
         raise InvalidInput(_("Put the place on the map: a longitude and latitude are needed."), field="location")
     located = locate(lon, lat)
     checked = checked_photos(photos)
-    sealed = seal_reporter(reporter_name, reporter_phone)
+    if reporter_resident is not None and actor is not None and not actor.is_superuser:
+        from residents.models import Resident
+
+        if not Resident.objects.visible_to(actor).filter(pk=reporter_resident.pk).exists():
+            raise InvalidInput(_("That resident is not in your area."), field="reporter_resident")
+    sealed = seal_reporter(reporter_name, reporter_phone, resident=reporter_resident)
     now = timezone.now()
     with transaction.atomic():
         appeal = Appeal.objects.create(
@@ -175,6 +181,7 @@ def appeal_create(
             created_at=now,
             created_by=actor,
             open311_client=open311_client,
+            reporter_resident=reporter_resident,
             **sealed.columns(),
         )
         event = AppealEvent.objects.create(

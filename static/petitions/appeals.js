@@ -62,6 +62,25 @@
     drawn.then(() => map.getContainer().classList.add("loaded"));
   };
 
+  // Hotline: "this is the caller" fills the reporter and the place from the registry.
+  document.addEventListener("click", (event) => {
+    const place = event.target.closest(".use-place");
+    if (place) {
+      document.getElementById("id_address").value = place.dataset.address;
+      setPoint(parseFloat(place.dataset.lon), parseFloat(place.dataset.lat));
+      place.closest("li").classList.add("chosen");
+      return;
+    }
+    const button = event.target.closest(".use-resident");
+    if (!button) return;
+    document.getElementById("id_reporter_resident").value = button.dataset.resident;
+    document.getElementById("id_reporter_name").value = button.dataset.name;
+    const address = document.getElementById("id_address");
+    if (address && !address.value) address.value = button.dataset.address;
+    setPoint(parseFloat(button.dataset.lon), parseFloat(button.dataset.lat));
+    button.closest("li").classList.add("chosen");
+  });
+
   document.addEventListener("DOMContentLoaded", () => {
     const gps = document.getElementById("use-gps");
     if (!gps) return;

@@ -82,3 +82,10 @@ def test_an_appeal_goes_from_the_hotline_to_closed_and_the_timeline_shows_every_
     assert "138****5678" in page.content() and "13812345678" not in page.content()
     page.wait_for_selector("#appealmap.loaded")
     screenshot("appeal-2-closed-with-timeline")
+
+    # The command center may call the reporter back: the full phone, once asked for, logged.
+    page.click("#reveal-reporter")
+    page.wait_for_selector("#reporter:has-text('13812345678')")
+    from accounts.models import RevealLog
+
+    assert RevealLog.objects.filter(object_id=appeal.pk, field="reporter_phone").count() == 1

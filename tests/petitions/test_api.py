@@ -257,24 +257,6 @@ def test_the_modules_endpoint_needs_a_login(client, modules):
     assert client.get("/api/appeals/modules/").status_code in (401, 403)
 
 
-def test_the_caller_lookup_is_scoped_and_constant_in_queries(make_appeal, people, client_for):
-    for _ in range(2):
-        make_appeal("dispatched", phone="13911112222")
-    make_appeal("dispatched", where="shuiguo", phone="13911112222")
-
-    def lookup(user):
-        client = client_for(user)
-        with CaptureQueriesContext(connection) as captured:
-            response = client.get("/api/appeals/caller/?phone=13911112222")
-        return ids(response), len(captured)
-
-    everything, queries = lookup(people.center)
-    street, _ = lookup(people.zhongxin)
-    assert (street < everything and len(street) == 2) or not everything  # no personal_data: no blind index
-    make_appeal("dispatched", phone="13911112222")
-    assert lookup(people.center)[1] == queries
-
-
 def test_the_queue_tabs_sort_cases_into_overdue_and_due_soon(make_appeal, people, client_for):
     import datetime
 

@@ -27,12 +27,12 @@ def test_the_seed_step_makes_appeals_with_timelines_and_a_demo_key(district):
     assert AppealEvent.objects.count() > 5 * Appeal.objects.count()
 
 
-def test_seed_district_seeds_appeals_after_the_registry():
+def test_seed_district_seeds_appeals_after_the_households_they_link_to():
     from grids.management.commands.seed_district import STEPS
 
-    labels = [label for label, _ in STEPS]
+    labels = [label for label, _step in STEPS]
     assert ("appeals", demo.seed_appeals) in STEPS
-    assert labels.index("appeals") > labels.index("households and residents")
+    assert labels.index("households and residents") < labels.index("appeals")
 
 
 def test_the_seed_restores_the_default_modules_after_a_flush(district):
@@ -55,3 +55,18 @@ def test_seeded_repeats_are_counted_on_the_case_they_repeat(district, monkeypatc
     assert Appeal.objects.aggregate(n=Sum("repeat_count"))["n"] == merged
     assert AppealEvent.objects.filter(action="repeat").count() == merged
     assert not Appeal.objects.filter(repeat_count__gt=0, colour="").exists()
+
+
+def test_seeded_appeals_link_registered_callers_with_their_sealed_phones(district):
+    from residents import demo as registry_demo
+
+    ctx = grids_demo.SeedContext(rng=random.Random(6), scale="small")
+    grids_demo.seed_departments(ctx)
+    registry_demo.seed_categories(ctx)
+    registry_demo.seed_registry(ctx)
+    demo.seed_appeals(ctx)
+    linked = Appeal.objects.filter(reporter_resident__isnull=False).select_related("reporter_resident__household")
+    assert 0.2 < linked.count() / Appeal.objects.count() < 0.5
+    for appeal in linked[:20]:
+        assert appeal.reporter_phone_hash == appeal.reporter_resident.phone_hash
+        assert appeal.unit_grid_id == appeal.reporter_resident.household.unit_grid_id

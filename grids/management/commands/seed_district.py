@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from tqdm import tqdm
 
+from funding.demo import seed_funding
 from gridgov.errors import DomainError
 from grids import demo
 from grids.models import GridNode
@@ -22,6 +23,7 @@ STEPS = [
     ("special-population categories", registry_demo.seed_categories),
     ("households and residents", registry_demo.seed_registry),
     ("appeals", petitions_demo.seed_appeals),
+    ("funding", seed_funding),
     ("visits", visits_demo.seed_visits),
 ]
 

@@ -1,0 +1,33 @@
+"""What the funding API endpoints share: who may call them, and the year parameter."""
+
+import datetime
+
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter
+from rest_framework.permissions import BasePermission
+
+from gridgov.errors import InvalidInput
+
+from ..access import can_read_funding
+
+YEAR_PARAM = OpenApiParameter("year", int, description="calendar year (default: this year)")
+
+
+class CanReadFunding(BasePermission):
+    message = "Funding is open to street offices, auditors and the district's staff."
+
+    def has_permission(self, request, view):
+        return can_read_funding(request.user)
+
+
+def year_param(request, name: str = "year", default: int | None = None) -> int:
+    raw = request.query_params.get(name) if hasattr(request, "query_params") else request.GET.get(name)
+    if raw in (None, ""):
+        return default or datetime.date.today().year
+    try:
+        value = int(raw)
+    except ValueError:
+        raise InvalidInput(_("The year must be a whole number."), field=name) from None
+    if not 2000 <= value <= 2100:
+        raise InvalidInput(_("The year must be between 2000 and 2100."), field=name)
+    return value
