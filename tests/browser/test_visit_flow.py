@@ -1,6 +1,8 @@
 import datetime
 
 import pytest
+from django.conf import settings
+from django.utils import translation
 
 from accounts.roles import Role
 from grids.models import GridNode, Level
@@ -92,5 +94,6 @@ def test_a_cadres_opinion_from_a_visit_reaches_the_inbox_is_answered_and_the_vis
     page.goto(f"{live_server.url}/visits/{visit.pk}/")
     row = page.locator("#opinions tbody tr").first
     assert "已更换路灯" in row.locator(".reply").inner_text()
-    assert row.locator(".status").inner_text() == appeal.get_status_display()
+    with translation.override(settings.LANGUAGE_CODE):  # the browser asks for Chinese
+        assert row.locator(".status").inner_text() == str(appeal.get_status_display())
     screenshot("visit-2-opinion-outcome")
