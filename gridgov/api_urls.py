@@ -6,6 +6,7 @@ from funding import api as funding_api
 from grids.api import AssignmentViewSet, DepartmentViewSet, GridNodeViewSet, LocateView
 from petitions.api import AppealViewSet, ModuleViewSet, SlipViewSet
 from residents import api as residents_api
+from visits import api as visits_api
 
 router = DefaultRouter()
 router.register("grids/nodes", GridNodeViewSet, basename="gridnode")
@@ -21,6 +22,11 @@ router.register("residents/residents", residents_api.ResidentViewSet, basename="
 router.register("residents/tags", residents_api.TagViewSet, basename="residenttag")
 router.register("residents/buildings", residents_api.BuildingViewSet, basename="building")
 router.register("residents/organisations", residents_api.OrganisationViewSet, basename="organisation")
+router.register("visits/campaigns", visits_api.CampaignViewSet, basename="api-visit-campaign")
+router.register("visits/assignments", visits_api.AssignmentViewSet, basename="api-visit-assignment")
+router.register("visits/visits", visits_api.VisitViewSet, basename="api-visit")
+router.register("visits/diary", visits_api.DiaryViewSet, basename="api-visit-diary")
+router.register("visits/proxy-services", visits_api.ProxyServiceViewSet, basename="api-visit-proxy-service")
 router.register("funding/rates", funding_api.FundingRateViewSet, basename="funding-rate")
 router.register("funding/budgets", funding_api.BudgetViewSet, basename="funding-budget")
 router.register("funding/accounts", funding_api.AccountViewSet, basename="funding-account")
@@ -32,6 +38,7 @@ urlpatterns = [
     path("me/", MeView.as_view(), name="api-me"),
     path("grids/locate/", LocateView.as_view(), name="api-locate"),
     path("residents/areas/", residents_api.AreasView.as_view(), name="api-registry-areas"),
+    path("visits/due/", visits_api.DueVisitsView.as_view(), name="api-visits-due"),
     path("funding/review-queue/", funding_api.ReviewQueueView.as_view(), name="api-funding-queue"),
     path("funding/late-reports/", funding_api.LateReportsView.as_view(), name="api-funding-late"),
     path("funding/budget-vs-actual/", funding_api.BudgetVsActualView.as_view(), name="api-funding-budget-vs-actual"),

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "residents",
     "petitions",
     "funding",
+    "visits",
 ]
 
 MIDDLEWARE = [

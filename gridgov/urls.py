@@ -9,6 +9,7 @@ urlpatterns = [
     path("open311/v2/", include("petitions.open311.urls")),
     path("", include("accounts.urls")),
     path("registry/", include("residents.urls")),
+    path("visits/", include("visits.urls")),
     path("funding/", include("funding.urls")),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

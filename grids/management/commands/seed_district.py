@@ -12,6 +12,7 @@ from grids import demo
 from grids.models import GridNode
 from petitions import demo as petitions_demo
 from residents import demo as registry_demo
+from visits import demo as visits_demo
 
 # Each step takes the shared SeedContext and returns a line saying what it made. Later
 # apps add their steps here (households, appeals, campaigns, funding …).
@@ -23,6 +24,8 @@ STEPS = [
     ("households and residents", registry_demo.seed_registry),
     ("appeals", petitions_demo.seed_appeals),
     ("funding", seed_funding),
+    ("visits", visits_demo.seed_visits),
+    # Last: the sweep sees every appeal, including the opinions the visits registered.
     ("supervision slips", petitions_demo.seed_supervision),
 ]
 

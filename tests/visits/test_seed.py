@@ -1,0 +1,39 @@
+import pytest
+from django.core.management import call_command
+from django.db.models import Count
+
+from accounts.roles import Role
+from grids.models import Assignment
+from petitions.models import Appeal, Source
+from residents.models import Household
+from visits import demo
+from visits.models import Campaign, CampaignAssignment, DiaryEntry, FollowUp, Opinion, Visit
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_small_seed_makes_a_campaign_with_visits_opinions_and_follow_ups():
+    call_command("seed_district", "--scale", "small", verbosity=0)
+
+    campaign = Campaign.objects.get()
+    assert campaign.cadres.count() == demo.CADRES["small"]
+    assert Assignment.objects.filter(role=Role.CADRE, user__in=campaign.cadres.all()).count() == demo.CADRES["small"]
+    assignments = CampaignAssignment.objects.filter(campaign=campaign)
+    # Every household of the district, once, shared evenly.
+    assert assignments.count() == Household.objects.count()
+    per_cadre = [r["n"] for r in assignments.values("cadre").annotate(n=Count("id"))]
+    assert max(per_cadre) - min(per_cadre) <= 1
+    visited = assignments.filter(visited_on__isnull=False)
+    assert 0.6 < visited.count() / assignments.count() < 0.85
+    # The marks agree with the visits: each visited assignment points at a visit of its
+    # household in this campaign, dated as marked.
+    for a in visited.select_related("first_visit")[:200]:
+        assert a.first_visit.household_id == a.household_id and a.first_visit.visited_on == a.visited_on
+    assert not assignments.filter(visited_on__isnull=True, household__visits__campaign=campaign).exists()
+    # Opinions became appeals with source "visit" through the intake service.
+    opinions = Opinion.objects.select_related("appeal")
+    assert opinions.count() >= demo.OPINIONS["small"]
+    assert all(o.appeal.source == Source.VISIT for o in opinions)
+    assert Appeal.objects.filter(opinion__isnull=False).count() == opinions.count()
+    assert FollowUp.objects.exists() and DiaryEntry.objects.exists()
+    assert Visit.objects.filter(campaign__isnull=True).count() == FollowUp.objects.count()

@@ -1,0 +1,248 @@
+"""Reads of the visits app, each scoped through `scope_for(user)`."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from accounts.scopes import scope_for
+from grids.models import GridNode, Level
+from residents.models import Household, ResidentTag
+
+from .models import Campaign, CampaignAssignment, DiaryEntry, FollowUp, Opinion, ProxyService, Visit
+
+
+def campaigns(user):
+    return Campaign.objects.visible_to(user).select_related("scope_node").order_by("-start_date", "name")
+
+
+def campaign_assignments(user, campaign: Campaign):
+    """The campaign's households the user may see: a cadre sees their own, staff their area."""
+    qs = CampaignAssignment.objects.filter(campaign=campaign)
+    scope = scope_for(user)
+    return qs.filter(scope.located_q() | Q(cadre=user)).select_related("household", "cadre", "unit_grid")
+
+
+def my_households(user, campaign: Campaign):
+    """A cadre's households in a campaign, not yet visited first."""
+    return (
+        CampaignAssignment.objects.filter(campaign=campaign, cadre=user)
+        .select_related("household", "unit_grid")
+        .order_by(F("visited_on").asc(nulls_first=True), "unit_grid__code", "household__number")
+    )
+
+
+def visits(user):
+    return (
+        Visit.objects.visible_to(user)
+        .select_related("household", "visitor", "campaign")
+        # A correlated count, not Count("opinions"): a grouped join would make the list's
+        # pagination count group every visit in the area; this one is dropped from it.
+        .annotate(
+            opinion_count=Coalesce(
+                Subquery(
+                    Opinion.objects.filter(visit=OuterRef("pk"))
+                    .order_by()
+                    .values("visit")
+                    .annotate(n=Count("id"))
+                    .values("n")
+                ),
+                0,
+            )
+        )
+        .order_by("-visited_on", "-id")
+    )
+
+
+def visit_detail(user, pk: int) -> Visit:
+    """One visit with its opinions and what became of each appeal (the cadre who made it sees
+    it too, wherever their post is)."""
+    scope = scope_for(user)
+    return (
+        Visit.objects.filter(scope.located_q() | Q(visitor=user))
+        .select_related("household", "visitor", "campaign")
+        .prefetch_related(
+            "opinions__appeal__handling_node",
+            "opinions__appeal__handling_department",
+            "opinions__module",
+            "followups__tag__category",
+            "photos",
+        )
+        .get(pk=pk)
+    )
+
+
+@dataclass
+class DueVisit:
+    tag: ResidentTag
+    last_visit: datetime.date | None
+    due_on: datetime.date
+
+    @property
+    def overdue_days(self) -> int:
+        return (timezone.localdate() - self.due_on).days
+
+
+def due_visits(user, *, today: datetime.date | None = None, roles_only: bool = True) -> list[DueVisit]:
+    """The special-population follow-ups due by the end of this week (overdue first), from
+    each active tag's category interval and its last follow-up (or the tag's start).
+
+    One query, whatever the number of tags: the last follow-up is a correlated max over the
+    (tag, visited_on) index, the due date is computed here in Python (date arithmetic on a
+    column differs between SQLite and PostgreSQL)."""
+    today = today or timezone.localdate()
+    week_end = today + datetime.timedelta(days=6 - today.weekday())
+    scope = scope_for(user)
+    tags = ResidentTag.objects.active(today).filter(scope.located_q(), category__is_active=True)
+    if roles_only and _follows_up(scope.roles):
+        # A grid worker's list holds the categories their role follows up.
+        tags = tags.filter(category__responsible_role__in=sorted(scope.roles))
+    last = FollowUp.objects.filter(tag=OuterRef("pk")).values("tag").annotate(m=Max("visited_on")).values("m")
+    rows = (
+        tags.annotate(last_visit=last)
+        .select_related("category", "resident__household")
+        .only(
+            "id",
+            "start_date",
+            "category__name",
+            "category__visit_interval_days",
+            "category__symbol",
+            "category__color",
+            "resident__id",
+            "resident__name",
+            "resident__household__id",
+            "resident__household__number",
+            "resident__household__address",
+        )
+    )
+    due = []
+    for tag in rows:
+        base = tag.last_visit or tag.start_date
+        due_on = base + datetime.timedelta(days=tag.category.visit_interval_days)
+        if tag.last_visit is None and tag.start_date <= today:
+            # Never followed up: due from the day the tag started.
+            due_on = min(due_on, tag.start_date)
+        if due_on <= week_end:
+            due.append(DueVisit(tag=tag, last_visit=tag.last_visit, due_on=due_on))
+    due.sort(key=lambda d: (d.due_on, d.tag.resident.household.number, d.tag.pk))
+    return due
+
+
+def _follows_up(roles) -> bool:
+    from accounts.roles import Role
+
+    return bool(set(roles) & {Role.GRID_MANAGER, Role.GRID_ASSISTANT, Role.COMMUNITY})
+
+
+# Which column of the located rows groups a node's children.
+CHILD_COLUMN = {
+    Level.DISTRICT: "street_id",
+    Level.STREET: "community_id",
+    Level.COMMUNITY: "unit_grid__parent_id",
+    Level.BASE_GRID: "unit_grid_id",
+}
+NODE_FILTER = {
+    Level.STREET: "street_id",
+    Level.COMMUNITY: "community_id",
+    Level.BASE_GRID: "unit_grid__parent_id",
+    Level.UNIT_GRID: "unit_grid_id",
+}
+
+
+@dataclass
+class CoverageRow:
+    node: GridNode | None
+    label: str
+    assigned: int
+    visited: int
+    cadre_id: int | None = None
+
+    @property
+    def rate(self) -> float:
+        return self.visited / self.assigned if self.assigned else 0.0
+
+    @property
+    def never(self) -> int:
+        return self.assigned - self.visited
+
+
+def _in_node(qs, node: GridNode):
+    if node.level == Level.DISTRICT:
+        return qs
+    return qs.filter(**{NODE_FILTER[node.level]: node.pk})
+
+
+def coverage_by_node(user, campaign: Campaign, node: GridNode) -> tuple[CoverageRow, list[CoverageRow]]:
+    """Visited / assigned households of the campaign in `node` and in each of its children.
+
+    Two queries whatever the size: one grouped count over the assignment table, one for the
+    children's names. Every child's row counts the same assignments its parent's total does,
+    so the children sum to the parent at every level."""
+    qs = _in_node(CampaignAssignment.objects.filter(campaign=campaign).filter(scope_for(user).located_q()), node)
+    children = list(
+        GridNode.objects.filter(parent=node).filter(scope_for(user).node_q()).only("id", "name", "code", "level")
+    )
+    counts = {}
+    if node.level < Level.UNIT_GRID:
+        column = CHILD_COLUMN[node.level]
+        for key, assigned, visited in (
+            qs.values(column)
+            .annotate(assigned=Count("id"), visited=Count("id", filter=Q(visited_on__isnull=False)))
+            .values_list(column, "assigned", "visited")
+            .order_by()
+        ):
+            counts[key] = (assigned, visited)
+    rows = [CoverageRow(c, c.name, *counts.get(c.pk, (0, 0))) for c in sorted(children, key=lambda c: c.code)]
+    if node.level < Level.UNIT_GRID:
+        total = CoverageRow(node, node.name, sum(r.assigned for r in rows), sum(r.visited for r in rows))
+        # Rows outside the children the user sees stay out of the total as well.
+    else:
+        agg = qs.aggregate(assigned=Count("id"), visited=Count("id", filter=Q(visited_on__isnull=False)))
+        total = CoverageRow(node, node.name, agg["assigned"], agg["visited"])
+    return total, rows
+
+
+def coverage_by_cadre(user, campaign: Campaign, node: GridNode | None = None) -> list[CoverageRow]:
+    """Visited / assigned per cadre, fewest visited first: one grouped query."""
+    qs = CampaignAssignment.objects.filter(campaign=campaign).filter(scope_for(user).located_q())
+    if node is not None:
+        qs = _in_node(qs, node)
+    rows = (
+        qs.values("cadre_id", "cadre__username", "cadre__name")
+        .annotate(assigned=Count("id"), visited=Count("id", filter=Q(visited_on__isnull=False)))
+        .order_by()
+    )
+    out = [
+        CoverageRow(None, r["cadre__name"] or r["cadre__username"], r["assigned"], r["visited"], r["cadre_id"])
+        for r in rows
+    ]
+    out.sort(key=lambda r: (r.rate, r.label))
+    return out
+
+
+def unvisited_assignments(user, campaign: Campaign, node: GridNode | None = None):
+    """The campaign's households not visited yet, in the user's scope."""
+    qs = CampaignAssignment.objects.filter(campaign=campaign, visited_on__isnull=True).filter(
+        scope_for(user).located_q()
+    )
+    if node is not None:
+        qs = _in_node(qs, node)
+    return qs.select_related("household", "cadre", "unit_grid").order_by("unit_grid__code", "household__number")
+
+
+def never_visited_households(user, node: GridNode | None = None):
+    """Households in scope that no visit (campaign or routine) has ever reached."""
+    qs = Household.objects.visible_to(user).filter(~Exists(Visit.objects.filter(household=OuterRef("pk"))))
+    if node is not None:
+        qs = _in_node(qs, node)
+    return qs.select_related("unit_grid").order_by("unit_grid__code", "number")
+
+
+def diary_entries(user):
+    return DiaryEntry.objects.visible_to(user).select_related("author", "node")
+
+
+def proxy_services(user):
+    return ProxyService.objects.visible_to(user).select_related("resident", "handled_by")
