@@ -194,5 +194,5 @@ def appeal_create(
             data={"source": source, "module": found_module.code},
         )
         save_photos(appeal=appeal, photos=checked, actor=actor, event=event)
-        transaction.on_commit(lambda: log.info("appeal %s received via %s", appeal.pk, source))
+        transaction.on_commit(lambda: log.debug("appeal %s received via %s", appeal.pk, source))
     return appeal
