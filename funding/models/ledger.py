@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from grids.models import GridNode
 
@@ -75,8 +76,8 @@ class Account(models.Model):
 
 
 class PeriodStatus(models.TextChoices):
-    OPEN = "open", _("Open")
-    CLOSED = "closed", _("Closed")
+    OPEN = "open", pgettext_lazy("accounting period", "Open")
+    CLOSED = "closed", pgettext_lazy("accounting period", "Closed")
 
 
 class Period(models.Model):
