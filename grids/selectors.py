@@ -43,6 +43,13 @@ def subtree_features(user, node: GridNode, level: int | None = None) -> dict:
         .values_list("id", "code", "name", "level", "households", "residents", "boundary")
         .order_by("code")
     )
+    return feature_collection(rows)
+
+
+def feature_collection(rows, extra: dict[str, dict] | None = None) -> dict:
+    """GeoJSON for rows of (id, code, name, level, households, residents, boundary);
+    `extra` adds properties by name, each a mapping from node id to value (0 when absent)."""
+    extra = extra or {}
     return {
         "type": "FeatureCollection",
         "features": [
@@ -57,6 +64,7 @@ def subtree_features(user, node: GridNode, level: int | None = None) -> dict:
                     "level": lv,
                     "households": households,
                     "residents": residents,
+                    **{key: values.get(pk, 0) for key, values in extra.items()},
                 },
             }
             for pk, code, name, lv, households, residents, boundary in rows

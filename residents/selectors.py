@@ -16,6 +16,7 @@ from accounts.scopes import scope_for
 from gridgov import personal_data
 from gridgov.errors import InvalidInput
 from grids.models import GridNode, Level
+from grids.selectors import feature_collection
 
 from .models import Building, Household, Organisation, Resident, ResidentTag, SpecialCategory
 
@@ -248,26 +249,7 @@ def area_features(user, box: BBox, level: int) -> dict:
         .order_by("code")
     )
     tagged = tagged_residents_by_node(user, level, [n[0] for n in nodes]) if nodes else {}
-    return {
-        "type": "FeatureCollection",
-        "features": [
-            {
-                "type": "Feature",
-                "id": pk,
-                "geometry": boundary,
-                "properties": {
-                    "id": pk,
-                    "code": code,
-                    "name": name,
-                    "level": lv,
-                    "households": households,
-                    "residents": residents,
-                    "tagged": tagged.get(pk, 0),
-                },
-            }
-            for pk, code, name, lv, households, residents, boundary in nodes
-        ],
-    }
+    return feature_collection(nodes, {"tagged": tagged})
 
 
 def tagged_residents_by_node(user, level: int, node_ids: list[int]) -> dict[int, int]:
