@@ -12,12 +12,12 @@ rolled back afterwards, so the data stays as seeded). Prints a Markdown table.
 import argparse
 import io
 import os
-import platform
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
+
+from common import machine
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -47,20 +47,6 @@ def setup(url: str) -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-
-
-def machine() -> str:
-    cpu = "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    free = subprocess.run(["free", "-g"], capture_output=True, text=True).stdout.splitlines()
-    mem = free[1].split()[1] + " GiB" if len(free) > 1 else "?"
-    return f"{os.cpu_count()} cores ({cpu}), {mem} RAM, Python {platform.python_version()}"
 
 
 def timed(fn, runs: int) -> tuple[float, int]:
