@@ -8,6 +8,7 @@ REDIS_URL, SECRET_KEY and DJANGO_ALLOWED_HOSTS.
 import os
 from pathlib import Path
 
+from celery.schedules import crontab
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -60,6 +61,7 @@ INSTALLED_APPS = [
     "petitions",
     "funding",
     "visits",
+    "assessment",
 ]
 
 MIDDLEWARE = [
@@ -160,6 +162,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     # funding: flags unsubmitted monthly expense reports once they pass the 5th (idempotent).
     "funding-mark-late-reports": {"task": "funding.tasks.mark_late_reports", "schedule": 3600.0},
     "sweep-deadlines": {"task": "petitions.tasks.sweep_deadlines", "schedule": 60.0},
+    # assessment: scores last month / quarter once it is over; a closed period is left alone.
+    "score-due-periods": {"task": "assessment.tasks.score_due_periods", "schedule": crontab(hour=2, minute=30)},
 }
 CELERY_TIMEZONE = "Asia/Shanghai"
 

@@ -1,0 +1,294 @@
+"""Every write of the assessment: rule sets, scoring a period, recomputing one.
+
+A period is scored once (by the monthly task, `manage.py score_period` or a bureau officer),
+with the rule set in force on its first day, and is then closed. Only `period_recompute`, by
+someone with the right and with a reason, scores it again: that is a new run beside the old
+ones, with the same rule set, so later rule changes never reach a closed period.
+"""
+
+import datetime
+import re
+import time
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts.roles import Role
+from accounts.scopes import require_role
+from gridgov.errors import Conflict, InvalidInput, NotAllowed
+from grids.models import Department, GridNode
+
+from . import indicators
+from .models import (
+    SLIP_DEDUCTIONS,
+    STAFF_WEIGHTS,
+    UNIT_WEIGHTS,
+    Period,
+    PeriodKind,
+    PeriodStatus,
+    RuleSet,
+    ScoringRun,
+    StaffScore,
+    UnitScore,
+)
+
+DEFAULT_FROM = datetime.date(2000, 1, 1)
+RULE_EDITORS = (Role.SUPERVISION, Role.ADMIN)
+
+
+@dataclass(frozen=True)
+class Move:
+    to: str
+    roles: tuple
+    needs_reason: bool = False
+
+
+# The one table of a period's workflow. Scoring by the system (actor None) is the monthly task.
+TRANSITIONS: dict[tuple[str, str], Move] = {
+    (PeriodStatus.PENDING, "score"): Move(PeriodStatus.CLOSED, (Role.SUPERVISION, Role.COMMAND_CENTER, Role.ADMIN)),
+    (PeriodStatus.CLOSED, "recompute"): Move(PeriodStatus.CLOSED, (Role.SUPERVISION, Role.ADMIN), needs_reason=True),
+}
+ACTION_NAMES = {"score": gettext_lazy("score a period"), "recompute": gettext_lazy("recompute a closed period")}
+
+LABEL = re.compile(r"^(\d{4})-(?:(0[1-9]|1[0-2])|Q([1-4]))$")
+
+
+def period_bounds(label: str) -> tuple[str, datetime.date, datetime.date]:
+    """'2026-05' → a month, '2026-Q2' → a quarter: (kind, first day, first day after)."""
+    match = LABEL.match(label.strip().upper())
+    if not match:
+        raise InvalidInput(
+            _("“%(label)s” is not a period: write a month as YYYY-MM (2026-05) or a quarter as YYYY-Qn (2026-Q2).")
+            % {"label": label},
+            field="period",
+        )
+    year, month, quarter = match.groups()
+    first = int(month) if month else 3 * int(quarter) - 2
+    start = datetime.date(int(year), first, 1)
+    length = 1 if month else 3
+    end_month = first + length
+    end = datetime.date(int(year) + (end_month - 1) // 12, (end_month - 1) % 12 + 1, 1)
+    return (PeriodKind.MONTH if month else PeriodKind.QUARTER), start, end
+
+
+def period_label(kind: str, start: datetime.date) -> str:
+    if kind == PeriodKind.QUARTER:
+        return f"{start.year}-Q{(start.month - 1) // 3 + 1}"
+    return f"{start:%Y-%m}"
+
+
+def rules_in_force(day: datetime.date) -> RuleSet:
+    rules = RuleSet.objects.filter(effective_from__lte=day).order_by("-effective_from").first()
+    if rules is None:
+        raise Conflict(_("No scoring rule set is in force on %(day)s.") % {"day": day})
+    return rules
+
+
+def rules_default_ensure() -> RuleSet:
+    """The default rule set of DESIGN.md §6 (the model's defaults), in force from the start, if
+    no rule set is: what the data migration made, again after `seed_district --reset`."""
+    rules = RuleSet.objects.order_by("effective_from").first()
+    return rules or RuleSet.objects.create(effective_from=DEFAULT_FROM, note="DESIGN.md §6 default")
+
+
+def ruleset_create(*, actor, effective_from: datetime.date, values: dict, note: str = "") -> RuleSet:
+    """A new rule set, in force from `effective_from`. It may not reach back into a period
+    already scored: closed periods keep the rule they were scored with."""
+    require_role(actor, *RULE_EDITORS, action=_("change the scoring rules"))
+    fields = {name: RuleSet._meta.get_field(name) for name in (*UNIT_WEIGHTS, *SLIP_DEDUCTIONS, *STAFF_WEIGHTS)}
+    clean: dict = {}
+    for name, field in fields.items():
+        raw = values.get(name, field.default)
+        try:
+            value = Decimal(str(raw)).quantize(Decimal("0.01"))
+        except (InvalidOperation, ValueError):
+            raise InvalidInput(_("%(field)s must be a number.") % {"field": field.verbose_name}, field=name) from None
+        if value < 0 or value > 100:
+            raise InvalidInput(_("%(field)s must be between 0 and 100.") % {"field": field.verbose_name}, field=name)
+        clean[name] = value
+    for group, label in (
+        (UNIT_WEIGHTS, _("The unit score's weights")),
+        (STAFF_WEIGHTS, _("The staff score's weights")),
+    ):
+        total = sum(clean[name] for name in group)
+        if total != 100:
+            raise InvalidInput(
+                _("%(what)s add up to %(total)s; they must add up to 100.") % {"what": label, "total": total},
+                field=group[0],
+            )
+    try:
+        share = Decimal(str(values.get("visit_share", RuleSet._meta.get_field("visit_share").default)))
+    except (InvalidOperation, ValueError):
+        raise InvalidInput(_("The monthly visit share must be a number."), field="visit_share") from None
+    if not 0 < share <= 1:
+        raise InvalidInput(_("The monthly visit share must be above 0 and at most 1."), field="visit_share")
+    clean["visit_share"] = share
+    for name in ("reports_target", "response_hours", "diary_target"):
+        field = RuleSet._meta.get_field(name)
+        raw = values.get(name, field.default)
+        if not str(raw).isdigit() or not 0 < int(raw) <= 1000:
+            raise InvalidInput(
+                _("%(field)s must be a whole number from 1 to 1000.") % {"field": field.verbose_name}, field=name
+            )
+        clean[name] = int(raw)
+    with transaction.atomic():
+        last_closed = Period.objects.filter(status=PeriodStatus.CLOSED).order_by("-end").first()
+        if last_closed and effective_from < last_closed.end:
+            raise Conflict(
+                _("%(period)s is already scored; new rules can take effect from %(day)s at the earliest.")
+                % {"period": last_closed.label, "day": last_closed.end},
+                field="effective_from",
+            )
+        if RuleSet.objects.filter(effective_from=effective_from).exists():
+            raise Conflict(
+                _("A rule set already takes effect on %(day)s.") % {"day": effective_from}, field="effective_from"
+            )
+        return RuleSet.objects.create(effective_from=effective_from, note=note, created_by=actor, **clean)
+
+
+def _check(period: Period, action: str, actor, reason: str) -> Move:
+    move = TRANSITIONS.get((period.status, action))
+    if move is None:
+        if action == "score":
+            raise Conflict(
+                _("%(period)s is already scored. Recomputing it is a separate, logged action.")
+                % {"period": period.label}
+            )
+        raise Conflict(_("%(period)s has not been scored yet; score it first.") % {"period": period.label})
+    if move.needs_reason and actor is None:
+        raise NotAllowed(_("A recomputation must name the person who asks for it."))
+    require_role(actor, *move.roles, action=ACTION_NAMES[action])
+    if move.needs_reason and not reason.strip():
+        raise InvalidInput(_("Say why the period is recomputed."), field="reason")
+    return move
+
+
+def period_score(*, actor, label: str, today: datetime.date | None = None) -> ScoringRun:
+    """Score a period that has ended, store the scores and the counts, and close it."""
+    kind, start, end = period_bounds(label)
+    today = today or timezone.localdate()
+    if end > today:
+        raise Conflict(
+            _("%(period)s has not ended yet; it can be scored from %(day)s.") % {"period": label, "day": end},
+            field="period",
+        )
+    with transaction.atomic():
+        period, _created = Period.objects.get_or_create(
+            label=period_label(kind, start), defaults={"kind": kind, "start": start, "end": end}
+        )
+        # Two workers scoring the same period: the second waits here, then finds it closed.
+        period = Period.objects.select_for_update().get(pk=period.pk)
+        move = _check(period, "score", actor, "")
+        period.rules = rules_in_force(start)
+        return _run(period, move, actor=actor, reason="")
+
+
+def period_recompute(*, actor, label: str, reason: str) -> ScoringRun:
+    """Score a closed period again, with the rule set it was scored with, as a new run that
+    names who asked and why. The earlier runs stay as they were."""
+    kind, start, _end = period_bounds(label)
+    with transaction.atomic():
+        period = Period.objects.select_for_update().filter(label=period_label(kind, start)).first()
+        if period is None:
+            raise Conflict(_("%(period)s has not been scored yet; score it first.") % {"period": label})
+        move = _check(period, "recompute", actor, reason)
+        return _run(period, move, actor=actor, reason=reason.strip())
+
+
+def _ranked(rows: list, group) -> None:
+    """Competition ranking (1, 2, 2, 4) by score within each group."""
+    rows.sort(key=lambda r: (group(r), -r.score, r.name))
+    position = 0
+    for i, row in enumerate(rows):
+        same_group = i > 0 and group(rows[i - 1]) == group(row)
+        position = position + 1 if same_group else 1
+        row.rank = rows[i - 1].rank if same_group and rows[i - 1].score == row.score else position
+
+
+def _run(period: Period, move: Move, *, actor, reason: str) -> ScoringRun:
+    started = time.monotonic()
+    rules = period.rules
+    number = (period.runs.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+    run = ScoringRun.objects.create(period=period, number=number, rules=rules, computed_by=actor, reason=reason)
+
+    since, until = indicators.bounds(period.start, period.end)
+    units = indicators.unit_indicators(since, until)
+    # All of them, not the ones named: an empty pk__in list would skip its query, and the
+    # query count must not depend on the data.
+    departments = dict(Department.objects.values_list("id", "name"))
+    nodes = dict(GridNode.objects.filter(level__in=indicators.UNIT_LEVELS).values_list("id", "name"))
+    weights = rules.unit_weights
+    unit_rows = [
+        UnitScore(
+            run=run,
+            kind=key.kind,
+            department_id=key.id if key.kind == "department" else None,
+            node_id=None if key.kind == "department" else key.id,
+            name=(departments if key.kind == "department" else nodes).get(key.id, ""),
+            **{name: getattr(c, name) for name in indicators.APPEAL_COUNTS},
+            **c.slips,
+            score=indicators.unit_score(c, weights),
+            rank=0,
+        )
+        for key, c in units.items()
+    ]
+    _ranked(unit_rows, lambda r: r.kind)
+    UnitScore.objects.bulk_create(unit_rows, batch_size=1000)
+
+    staff = indicators.staff_indicators(period.start, period.end, rules)
+    staff_rows = [
+        StaffScore(
+            run=run,
+            user_id=c.user_id,
+            role=c.role,
+            node_id=c.node_id,
+            name=c.name,
+            households=c.households,
+            visited=c.visited,
+            reports=c.reports,
+            services=c.services,
+            services_on_time=c.services_on_time,
+            diary_days=c.diary_days,
+            score=indicators.staff_score(c, rules, period.months),
+            rank=0,
+        )
+        for c in staff.values()
+    ]
+    _ranked(staff_rows, lambda r: r.role)
+    StaffScore.objects.bulk_create(staff_rows, batch_size=1000)
+
+    run.seconds = round(time.monotonic() - started, 3)
+    run.save(update_fields=["seconds"])
+    period.status = move.to
+    period.current_run = run
+    period.save(update_fields=["status", "rules", "current_run"])
+    return run
+
+
+def due_labels(today: datetime.date) -> list[str]:
+    """The periods that ended by `today`: last month, and last quarter when one just ended."""
+    first = today.replace(day=1)
+    last_month = (first - datetime.timedelta(days=1)).replace(day=1)
+    labels = [period_label(PeriodKind.MONTH, last_month)]
+    if first.month in (1, 4, 7, 10):
+        labels.append(period_label(PeriodKind.QUARTER, last_month.replace(month=last_month.month - 2)))
+    return labels
+
+
+def periods_score_due(*, today: datetime.date | None = None) -> list[str]:
+    """What the monthly task does: score the periods that just ended and are not scored yet.
+    Safe to run twice: a closed period is left alone."""
+    today = today or timezone.localdate()
+    scored = []
+    for label in due_labels(today):
+        if not Period.objects.filter(label=label, status=PeriodStatus.CLOSED).exists():
+            try:
+                period_score(actor=None, label=label, today=today)
+            except Conflict:
+                continue  # another worker closed it meanwhile
+            scored.append(label)
+    return scored
