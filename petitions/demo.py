@@ -65,12 +65,13 @@ def _points(rng: random.Random) -> list[tuple]:
 
 def _staff() -> dict:
     """Who acts in the events: one user per role at the district, per street, per department."""
-    by = {"street": {}, "department": {}, "community": {}}
+    by = {"street": {}, "department": {}, "community": {}, "grid": {}}
     district = {}
+    managers = {}
     for a in (
         Assignment.objects.active()
         .select_related("node")
-        .only("user_id", "role", "department_id", "node__id", "node__level")
+        .only("user_id", "role", "department_id", "node__id", "node__level", "node__parent_id")
     ):
         if a.department_id:
             by["department"].setdefault(a.department_id, a.user_id)
@@ -80,6 +81,14 @@ def _staff() -> dict:
             by["street"].setdefault(a.node.id, a.user_id)
         elif a.role == Role.COMMUNITY:
             by["community"].setdefault(a.node.id, a.user_id)
+        elif a.role == Role.GRID_ASSISTANT:
+            by["grid"].setdefault(a.node.id, []).append(a.user_id)
+        elif a.role == Role.GRID_MANAGER:
+            managers.setdefault(a.node.id, a.user_id)
+    # Who files a unit grid's own reports (网格员上报): its assistants and its base grid's manager.
+    for unit_id, parent_id in GridNode.objects.filter(level=Level.UNIT_GRID).values_list("id", "parent_id"):
+        if parent_id in managers:
+            by["grid"].setdefault(unit_id, []).append(managers[parent_id])
     by["center"] = district.get(Role.COMMAND_CENTER)
     by["hotline"] = district.get(Role.HOTLINE, by["center"])
     return by
@@ -256,7 +265,11 @@ def _plan(rng, *, at, now, module, unit, staff, caller, deadline, communities_of
         community_id=community_id, street_id=street_id, created_at=at, status=Status.RECEIVED, **caller,
     )  # fmt: skip
     center, hotline = staff["center"], staff["hotline"]
-    events = [("create", at, hotline if source == "hotline" else None, Status.RECEIVED, "", {"source": source})]
+    reporters = staff["grid"].get(unit_id)
+    if source == "grid" and reporters:
+        appeal.created_by_id = rng.choice(reporters)
+    creator = hotline if source == "hotline" else appeal.created_by_id
+    events = [("create", at, creator, Status.RECEIVED, "", {"source": source})]
 
     def step(delta_hours: float) -> datetime.datetime:
         return events[-1][1] + datetime.timedelta(hours=delta_hours)

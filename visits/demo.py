@@ -30,7 +30,7 @@ from .models import CampaignAssignment, DiaryEntry, FollowUp, ProxyService, Topi
 
 CADRES = {"paper": 3_686, "small": 120}
 OPINIONS = {"paper": 3_000, "small": 40}
-DIARY_PER_MANAGER = {"paper": 10, "small": 1}
+DIARY_DAYS = {"paper": 45, "small": 30}  # a grid worker's diary days in the last 90, on average
 PROXIES = {"paper": 2_000, "small": 60}
 COMPLETION = 0.72  # share of the campaign's households visited so far
 BATCH = 5_000
@@ -176,9 +176,10 @@ def _managers() -> dict[int, int]:
 
 
 def _routine_visits(rng: random.Random, today: datetime.date) -> int:
-    """Follow-up visits of tagged residents by their base grid's manager: most on time, some
-    late, some never, so the due list has something in it."""
+    """Follow-up visits of tagged residents by their base grid's manager or their unit grid's
+    assistant: most on time, some late, some never, so the due list has something in it."""
     managers = _managers()
+    staff = _grid_staff()
     tags = list(
         ResidentTag.objects.active(today).values_list(
             "id",
@@ -202,7 +203,7 @@ def _routine_visits(rng: random.Random, today: datetime.date) -> int:
             visits.append(
                 Visit(
                     household_id=household_id,
-                    visitor_id=managers[base_id],
+                    visitor_id=rng.choice([*staff.get(unit_id, []), managers[base_id]]),
                     visited_on=visited_on,
                     met=rng.choice(MET),
                     notes=rng.choice(NOTES),
@@ -222,20 +223,37 @@ def _routine_visits(rng: random.Random, today: datetime.date) -> int:
     return count
 
 
+def _grid_staff() -> dict[int, list[int]]:
+    """Base or unit grid → the user ids of the grid staff who hold it."""
+    staff: dict[int, list[int]] = {}
+    for node_id, user_id in (
+        Assignment.objects.active()
+        .filter(role__in=[Role.GRID_MANAGER, Role.GRID_ASSISTANT])
+        .values_list("node_id", "user_id")
+        .order_by("id")
+    ):
+        staff.setdefault(node_id, []).append(user_id)
+    return staff
+
+
 def _diaries(rng: random.Random, scale: str, today: datetime.date) -> int:
+    """The people's diary of every grid manager and assistant over the last three months, some
+    keeping it nearly daily and some rarely, so the staff scores differ."""
     entries = []
-    for base_id, user_id in _managers().items():
-        for _ in range(DIARY_PER_MANAGER[scale]):
-            k = rng.randrange(len(DIARY))
-            entries.append(
-                DiaryEntry(
-                    author_id=user_id,
-                    node_id=base_id,
-                    date=today - datetime.timedelta(days=rng.randint(0, 30)),
-                    topics=DIARY_TOPICS[k],
-                    text=DIARY[k],
+    for node_id, user_ids in _grid_staff().items():
+        for user_id in user_ids:
+            days = rng.sample(range(90), k=min(90, int(DIARY_DAYS[scale] * rng.uniform(0.3, 1.2))))
+            for day in days:
+                k = rng.randrange(len(DIARY))
+                entries.append(
+                    DiaryEntry(
+                        author_id=user_id,
+                        node_id=node_id,
+                        date=today - datetime.timedelta(days=day),
+                        topics=DIARY_TOPICS[k],
+                        text=DIARY[k],
+                    )
                 )
-            )
     DiaryEntry.objects.bulk_create(entries, batch_size=1000)
     assert all(t in Topic.values for topics in DIARY_TOPICS for t in topics)
     return len(entries)
@@ -258,6 +276,9 @@ def _proxies(rng: random.Random, scale: str) -> int:
         status = rng.choice(
             [ProxyService.Status.DONE] * 6 + [ProxyService.Status.OPEN] * 3 + [ProxyService.Status.FAILED]
         )
+        # Taken on over the last three months; most concluded within three days, some later.
+        created = now - datetime.timedelta(hours=rng.uniform(2, 90 * 24))
+        done = min(now, created + datetime.timedelta(hours=rng.choice([4, 24, 48, 60, 100, 200])))
         rows.append(
             ProxyService(
                 resident_id=resident_id,
@@ -265,7 +286,8 @@ def _proxies(rng: random.Random, scale: str) -> int:
                 result="已办结" if status == ProxyService.Status.DONE else ("材料不全" if status == "failed" else ""),
                 status=status,
                 handled_by_id=managers[base_id],
-                done_at=None if status == ProxyService.Status.OPEN else now,
+                created_at=created,
+                done_at=None if status == ProxyService.Status.OPEN else done,
                 unit_grid_id=unit_id,
                 community_id=community_id,
                 street_id=street_id,

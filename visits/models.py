@@ -9,6 +9,7 @@ street beside them (as the registry does), so scope filters are indexed equality
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from grids.models import GridNode
@@ -233,7 +234,7 @@ class ProxyService(Placed):
     result = models.TextField(_("result"), blank=True, max_length=2000)
     status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.OPEN)
     handled_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=timezone.now)
     done_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from tqdm import tqdm
 
+from assessment import demo as assessment_demo
 from funding.demo import seed_funding
 from gridgov.errors import DomainError
 from grids import demo
@@ -27,6 +28,8 @@ STEPS = [
     ("visits", visits_demo.seed_visits),
     # Last: the sweep sees every appeal, including the opinions the visits registered.
     ("supervision slips", petitions_demo.seed_supervision),
+    # After the slips: the scores count them.
+    ("assessment", assessment_demo.seed_assessment),
 ]
 
 
