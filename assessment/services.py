@@ -237,7 +237,7 @@ def _run(period: Period, move: Move, *, actor, reason: str) -> ScoringRun:
         for key, c in units.items()
     ]
     _ranked(unit_rows, lambda r: r.kind)
-    UnitScore.objects.bulk_create(unit_rows, batch_size=1000)
+    UnitScore.objects.bulk_create(unit_rows)
 
     staff = indicators.staff_indicators(period.start, period.end, rules)
     staff_rows = [
@@ -259,7 +259,7 @@ def _run(period: Period, move: Move, *, actor, reason: str) -> ScoringRun:
         for c in staff.values()
     ]
     _ranked(staff_rows, lambda r: r.role)
-    StaffScore.objects.bulk_create(staff_rows, batch_size=1000)
+    StaffScore.objects.bulk_create(staff_rows)
 
     run.seconds = round(time.monotonic() - started, 3)
     run.save(update_fields=["seconds"])
