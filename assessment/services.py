@@ -37,6 +37,7 @@ from .models import (
 )
 
 DEFAULT_FROM = datetime.date(2000, 1, 1)
+REASON_MAX = 300  # ScoringRun.reason
 RULE_EDITORS = (Role.SUPERVISION, Role.ADMIN)
 
 
@@ -95,20 +96,34 @@ def rules_default_ensure() -> RuleSet:
     return rules or RuleSet.objects.create(effective_from=DEFAULT_FROM, note="DESIGN.md §6 default")
 
 
+def _label(name: str) -> str:
+    return str(RuleSet._meta.get_field(name).verbose_name)
+
+
+def _number(values: dict, name: str, places: str) -> Decimal:
+    """A rule's decimal value from `values` (the model's default when absent), or a refusal."""
+    raw = values.get(name, RuleSet._meta.get_field(name).default)
+    try:
+        value = Decimal(str(raw).strip())
+    except (InvalidOperation, ValueError):
+        value = None
+    if value is None or not value.is_finite():
+        raise InvalidInput(_("%(field)s must be a number.") % {"field": _label(name)}, field=name)
+    return value.quantize(Decimal(places))
+
+
 def ruleset_create(*, actor, effective_from: datetime.date, values: dict, note: str = "") -> RuleSet:
     """A new rule set, in force from `effective_from`. It may not reach back into a period
     already scored: closed periods keep the rule they were scored with."""
     require_role(actor, *RULE_EDITORS, action=_("change the scoring rules"))
-    fields = {name: RuleSet._meta.get_field(name) for name in (*UNIT_WEIGHTS, *SLIP_DEDUCTIONS, *STAFF_WEIGHTS)}
+    note = note.strip()
+    if len(note) > RuleSet._meta.get_field("note").max_length:
+        raise InvalidInput(_("Keep the note under 200 characters."), field="note")
     clean: dict = {}
-    for name, field in fields.items():
-        raw = values.get(name, field.default)
-        try:
-            value = Decimal(str(raw)).quantize(Decimal("0.01"))
-        except (InvalidOperation, ValueError):
-            raise InvalidInput(_("%(field)s must be a number.") % {"field": field.verbose_name}, field=name) from None
-        if value < 0 or value > 100:
-            raise InvalidInput(_("%(field)s must be between 0 and 100.") % {"field": field.verbose_name}, field=name)
+    for name in (*UNIT_WEIGHTS, *SLIP_DEDUCTIONS, *STAFF_WEIGHTS):
+        value = _number(values, name, "0.01")
+        if not 0 <= value <= 100:
+            raise InvalidInput(_("%(field)s must be between 0 and 100.") % {"field": _label(name)}, field=name)
         clean[name] = value
     for group, label in (
         (UNIT_WEIGHTS, _("The unit score's weights")),
@@ -120,19 +135,15 @@ def ruleset_create(*, actor, effective_from: datetime.date, values: dict, note: 
                 _("%(what)s add up to %(total)s; they must add up to 100.") % {"what": label, "total": total},
                 field=group[0],
             )
-    try:
-        share = Decimal(str(values.get("visit_share", RuleSet._meta.get_field("visit_share").default)))
-    except (InvalidOperation, ValueError):
-        raise InvalidInput(_("The monthly visit share must be a number."), field="visit_share") from None
+    share = _number(values, "visit_share", "0.001")
     if not 0 < share <= 1:
         raise InvalidInput(_("The monthly visit share must be above 0 and at most 1."), field="visit_share")
     clean["visit_share"] = share
     for name in ("reports_target", "response_hours", "diary_target"):
-        field = RuleSet._meta.get_field(name)
-        raw = values.get(name, field.default)
+        raw = values.get(name, RuleSet._meta.get_field(name).default)
         if not str(raw).isdigit() or not 0 < int(raw) <= 1000:
             raise InvalidInput(
-                _("%(field)s must be a whole number from 1 to 1000.") % {"field": field.verbose_name}, field=name
+                _("%(field)s must be a whole number from 1 to 1000.") % {"field": _label(name)}, field=name
             )
         clean[name] = int(raw)
     with transaction.atomic():
@@ -164,6 +175,8 @@ def _check(period: Period, action: str, actor, reason: str) -> Move:
     require_role(actor, *move.roles, action=ACTION_NAMES[action])
     if move.needs_reason and not reason.strip():
         raise InvalidInput(_("Say why the period is recomputed."), field="reason")
+    if len(reason.strip()) > REASON_MAX:
+        raise InvalidInput(_("Keep the reason under %(n)s characters.") % {"n": REASON_MAX}, field="reason")
     return move
 
 

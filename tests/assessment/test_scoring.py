@@ -218,3 +218,22 @@ def test_scoring_takes_the_same_queries_however_many_units_and_staff(make_appeal
         run = services.period_score(actor=None, label=label, today=later)
     assert run.unit_scores.count() == 4 and run.staff_scores.count() > 6
     assert len(more.captured_queries) == len(few.captured_queries)
+
+
+def test_rule_values_that_are_not_finite_numbers_or_too_long_are_refused(people, rules):
+    day = datetime.date(2030, 1, 1)
+    for values in (weights(red="NaN"), weights(red="Infinity"), weights(visit_share="nan"), weights(diary_target="-3")):
+        with pytest.raises(InvalidInput):
+            services.ruleset_create(actor=people.bureau, effective_from=day, values=values)
+    with pytest.raises(InvalidInput, match="note"):
+        services.ruleset_create(actor=people.bureau, effective_from=day, values=weights(), note="很" * 201)
+    assert RuleSet.objects.count() == 1
+
+
+def test_a_recomputation_reason_longer_than_the_log_holds_is_refused(make_appeal, people, this_month):
+    label, later = this_month
+    make_appeal("closed", unit="street")
+    services.period_score(actor=None, label=label, today=later)
+    with pytest.raises(InvalidInput, match="300"):
+        services.period_recompute(actor=people.bureau, label=label, reason="x" * 301)
+    assert ScoringRun.objects.count() == 1
