@@ -8,8 +8,8 @@ REDIS_URL, SECRET_KEY and DJANGO_ALLOWED_HOSTS.
 import os
 from pathlib import Path
 
-from celery.schedules import crontab
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
