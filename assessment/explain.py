@@ -43,6 +43,9 @@ class Term:
     whole: str  # the count below it ("" for a deduction)
     rate: Decimal | None  # None for a deduction
     points: Decimal
+    part_n: int = 0
+    whole_n: int = 0
+    complement: bool = False  # the term scores 1 − part / whole (rework)
 
 
 def unit_terms(score: UnitScore, rules: RuleSet) -> tuple[list[Term], Decimal]:
@@ -54,11 +57,13 @@ def unit_terms(score: UnitScore, rules: RuleSet) -> tuple[list[Term], Decimal]:
         Term(_("Satisfaction"), rules.satisfaction, "satisfied", "rated", c.satisfaction_rate, 0),
         Term(_("No rework (1 − rework rate)"), rules.no_rework, "reworked", "handled", 1 - c.rework_rate, 0),
     ]
+    terms[-1].complement = True
     for term in terms:
         term.points = term.weight * term.rate
+        term.part_n, term.whole_n = getattr(c, term.part), getattr(c, term.whole)
     for colour, label in (("yellow", _("Yellow slips")), ("orange", _("Orange slips")), ("red", _("Red slips"))):
         weight = getattr(rules, colour)
-        terms.append(Term(label, weight, colour, "", None, -weight * c.slips[colour]))
+        terms.append(Term(label, weight, colour, "", None, -weight * c.slips[colour], part_n=c.slips[colour]))
     return terms, sum((t.points for t in terms), Decimal(0))
 
 

@@ -127,6 +127,15 @@ def test_a_units_scorecard_writes_out_the_formula_every_count_the_terms_and_the_
     for name in DRILLABLE_ORDER:
         assert scored.unit_url("street", places["zhongxin_street"], f"appeals/{name}/") in html
     assert "66.7%" in html  # the on-time and completion rates
+    points = {str(t.name): t.points for t in response.context["terms"]}
+    assert points["On-time completion"].quantize(Decimal("0.01")) == Decimal("26.67")
+    assert points["Yellow slips"] == Decimal("-0.2") and response.context["raw_total"].quantize(Decimal("0.01")) == (
+        street.score
+    )
+    terms = html[html.find('id="terms"') : html.find('id="counts"')]
+    assert "<code>on_time</code> / <code>handled</code> = 2 / 3" in terms
+    assert "1 − <code>reworked</code> / <code>handled</code> = 1 − 0 / 3" in terms
+    assert "<code>yellow</code> = 1" in terms and "26.67" in terms and "79.80 → 79.80" in terms
 
 
 DRILLABLE_ORDER = (
