@@ -19,7 +19,7 @@ from gridgov.errors import DomainError, NotAllowed
 
 from . import explain, exporting, indicators, selectors, services
 from .forms import RecomputeForm, RuleSetForm, ScoreForm
-from .models import Period, RuleSet, UnitKind
+from .models import Period, RuleSet, StaffScore, UnitKind, UnitScore
 
 PAGE_SIZE = 100
 APPEALS_PAGE_SIZE = 50
@@ -112,7 +112,10 @@ def unit_scorecard(request, label: str, kind: str, pk: int):
         raise Http404(_("No score of this unit that you may see in %(period)s.") % {"period": label})
     rules = score.run.rules
     terms, raw_total = explain.unit_terms(score, rules)
-    counts = [(name, getattr(score, name), text) for name, text in explain.UNIT_COUNTS.items()]
+    counts = [
+        (name, UnitScore._meta.get_field(name).verbose_name, getattr(score, name), text)
+        for name, text in explain.UNIT_COUNTS.items()
+    ]
     return render(
         request,
         "assessment/unit.html",
@@ -153,6 +156,7 @@ def unit_appeals(request, label: str, kind: str, pk: int, count: str):
             "period": period,
             "score": score,
             "count": count,
+            "count_label": UnitScore._meta.get_field(count).verbose_name,
             "count_text": explain.UNIT_COUNTS[count],
             "stored": getattr(score, count),
             "page": page,
@@ -200,6 +204,7 @@ def staff_reports(request, label: str, pk: int):
             "period": period,
             "score": score,
             "count": "reports",
+            "count_label": StaffScore._meta.get_field("reports").verbose_name,
             "count_text": _("grid reports (source: grid) the person filed in the period"),
             "stored": score.reports,
             "page": page,

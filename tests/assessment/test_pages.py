@@ -216,6 +216,27 @@ def test_a_grid_managers_scorecard_shows_the_counts_rates_and_the_reports_behind
     assert len(rows(reports, "appeal")) == 1
 
 
+def test_the_reports_behind_a_grid_managers_count_take_the_same_queries_however_many(
+    client_for, people, places, modules, scored
+):
+    from petitions import services as appeals
+    from petitions.models import Source
+
+    score = scored.run.staff_scores.get(user=people.grid_manager)
+    url = f"/assessment/{scored.label}/staff/{score.pk}/reports/"
+    client = client_for(people.bureau)
+    client.get(url)
+    before = queries(client, url)
+    lon, lat = places["zhongxin"]
+    for _ in range(3):
+        appeals.appeal_create(
+            actor=people.grid_manager, source=Source.GRID, module=modules["civil-affairs"], description="井盖缺失",
+            lon=lon, lat=lat,
+        )  # fmt: skip
+    assert queries(client, url) == before
+    assert len(rows(client.get(url).content.decode(), "appeal")) == 4
+
+
 def test_another_street_and_a_department_cannot_open_a_grid_managers_scorecard(client_for, people, scored):
     score = scored.run.staff_scores.get(user=people.grid_manager)
     for user in (people.shuiguo, people.department, people.assistant):
