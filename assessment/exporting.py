@@ -3,6 +3,7 @@ only the rows the user may see, each with every count, the score and the rank.""
 
 import tempfile
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
@@ -26,7 +27,7 @@ def period_xlsx(user, period: Period) -> bytes:
     heading = [
         period.label,
         _("run %(number)s") % {"number": run.number},
-        _("computed %(when)s") % {"when": run.computed_at.strftime("%Y-%m-%d %H:%M")},
+        _("computed %(when)s") % {"when": f"{timezone.localtime(run.computed_at):%Y-%m-%d %H:%M}"},
         _("rules in force from %(day)s") % {"day": run.rules.effective_from},
     ]
     wb = Workbook(write_only=True)

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.roles import Role
-from accounts.scopes import scope_for
+from accounts.scopes import require_role, scope_for
 from gridgov.errors import DomainError, NotAllowed
 
 from . import explain, exporting, indicators, selectors, services
@@ -216,6 +216,10 @@ def staff_reports(request, label: str, pk: int):
 @login_required
 def rules(request):
     """The rule sets, newest first, and (for the bureau and admins) a form for a new one."""
+    may_edit = _may(request.user, services.RULE_EDITORS)
+    if request.method == "POST" and not may_edit:
+        # The same refusal the service gives, before a form the user was never shown is checked.
+        require_role(request.user, *services.RULE_EDITORS, action=_("change the scoring rules"))
     latest = RuleSet.objects.order_by("-effective_from").first()
     form = RuleSetForm(request.POST or None, latest=latest)
     if request.method == "POST" and form.is_valid():
@@ -237,7 +241,7 @@ def rules(request):
     return render(
         request,
         "assessment/rules.html",
-        {"rule_sets": rule_sets, "form": form, "may_edit": _may(request.user, services.RULE_EDITORS)},
+        {"rule_sets": rule_sets, "form": form, "may_edit": may_edit},
     )
 
 

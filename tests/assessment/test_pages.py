@@ -296,8 +296,10 @@ def test_rules_reaching_into_a_scored_period_are_refused_and_nothing_is_saved(cl
 
 
 def test_a_street_officer_may_not_add_rules(client_for, people, rules):
-    response = client_for(people.zhongxin).post("/assessment/rules/", rule_values(effective_from="2099-01-01"))
-    assert response.status_code == 403 and "may not change the scoring rules" in response.content.decode()
+    client = client_for(people.zhongxin)
+    for post in (rule_values(effective_from="2099-01-01"), {"effective_from": "not a date"}):
+        response = client.post("/assessment/rules/", post)
+        assert response.status_code == 403 and "may not change the scoring rules" in response.content.decode()
     assert RuleSet.objects.count() == 1
 
 
