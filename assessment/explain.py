@@ -114,7 +114,7 @@ def staff_terms(score: StaffScore, rules: RuleSet, months: int) -> tuple[list[St
             score.visited,
             visit_target,
             _("%(households)s households × %(share)s × %(months)s month(s)")
-            % {"households": score.households, "share": rules.visit_share, "months": months},
+            % {"households": score.households, "share": f"{rules.visit_share.normalize():f}", "months": months},
         ),
         (
             "reports",
