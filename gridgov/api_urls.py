@@ -2,6 +2,7 @@ from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from accounts.api import MeView, NotificationViewSet
+from assessment import api as assessment_api
 from funding import api as funding_api
 from grids.api import AssignmentViewSet, DepartmentViewSet, GridNodeViewSet, LocateView
 from petitions.api import AppealViewSet, ModuleViewSet, SlipViewSet
@@ -27,6 +28,9 @@ router.register("visits/assignments", visits_api.AssignmentViewSet, basename="ap
 router.register("visits/visits", visits_api.VisitViewSet, basename="api-visit")
 router.register("visits/diary", visits_api.DiaryViewSet, basename="api-visit-diary")
 router.register("visits/proxy-services", visits_api.ProxyServiceViewSet, basename="api-visit-proxy-service")
+router.register("assessment/periods", assessment_api.PeriodViewSet, basename="api-assessment-period")
+router.register("assessment/unit-scores", assessment_api.UnitScoreViewSet, basename="api-assessment-unit-score")
+router.register("assessment/staff-scores", assessment_api.StaffScoreViewSet, basename="api-assessment-staff-score")
 router.register("funding/rates", funding_api.FundingRateViewSet, basename="funding-rate")
 router.register("funding/budgets", funding_api.BudgetViewSet, basename="funding-budget")
 router.register("funding/accounts", funding_api.AccountViewSet, basename="funding-account")

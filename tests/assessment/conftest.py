@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 
 from assessment import services
+from tests.assessment.scored import scored  # noqa: F401
 from tests.petitions.conftest import make_appeal, modules, places  # noqa: F401
 from tests.residents.conftest import categories, registry  # noqa: F401
 
