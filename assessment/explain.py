@@ -19,7 +19,7 @@ UNIT_COUNTS: dict[str, object] = {
     "satisfied": _("of them rated satisfied or basically satisfied"),
     "reworked": _("of them sent back for rework at least once (返工)"),
     "return_visited": _("of them with a return visit recorded (回访)"),
-    "extensions": _("approved extensions of them"),
+    "extensions": _("of them extended (an extension approved)"),
     "blue": _("blue supervision slips issued to the unit in the period"),
     "yellow": _("yellow supervision slips"),
     "orange": _("orange supervision slips"),

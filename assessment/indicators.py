@@ -14,7 +14,7 @@ nothing further to exclude. Of those appeals:
   satisfaction rate = (satisfied + basic) / rated
 - reworked (返工): sent back at least once; rework rate = reworked / handled
 - return-visited (回访): any satisfaction recorded; return-visit rate = that / completed
-- extensions: approved extension requests of those appeals
+- extended: appeals with an approved extension (延期), however many
 - slips by colour: issued in [start, end) to the unit, which is the unit that held the appeal
   when the slip was issued (`slip_counts` is the one place that reads them).
 
@@ -186,13 +186,11 @@ def unit_indicators(start: datetime.datetime, end: datetime.datetime) -> dict[Un
     """Every handling unit's counts for appeals received in [start, end): three queries (the
     grouped appeal counts, the levels of the nodes named, the slips)."""
     # distinct: the join to the extension requests repeats an appeal once per request.
-    aggregates = {
-        name: Count("id", filter=q, distinct=True) for name, q in APPEAL_COUNTS.items() if name != "extensions"
-    }
+    aggregates = {name: Count("id", filter=q, distinct=True) for name, q in APPEAL_COUNTS.items()}
     rows = list(
         _period_appeals(start, end)
         .values("handling_department_id", "handling_node_id")
-        .annotate(**aggregates, extensions=Count("extensions", filter=APPEAL_COUNTS["extensions"]))
+        .annotate(**aggregates)
         .order_by()
     )
     node_ids = {r["handling_node_id"] for r in rows if r["handling_node_id"]}

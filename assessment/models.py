@@ -169,7 +169,7 @@ class UnitScore(models.Model):
     satisfied = models.PositiveIntegerField(_("satisfied"))
     reworked = models.PositiveIntegerField(_("reworked"))
     return_visited = models.PositiveIntegerField(_("return-visited"))
-    extensions = models.PositiveIntegerField(_("extensions"))
+    extensions = models.PositiveIntegerField(_("extended"))  # appeals with an approved extension
     blue = models.PositiveIntegerField(_("blue slips"))
     yellow = models.PositiveIntegerField(_("yellow slips"))
     orange = models.PositiveIntegerField(_("orange slips"))

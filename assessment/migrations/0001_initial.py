@@ -126,7 +126,7 @@ class Migration(migrations.Migration):
                 ('satisfied', models.PositiveIntegerField(verbose_name='satisfied')),
                 ('reworked', models.PositiveIntegerField(verbose_name='reworked')),
                 ('return_visited', models.PositiveIntegerField(verbose_name='return-visited')),
-                ('extensions', models.PositiveIntegerField(verbose_name='extensions')),
+                ('extensions', models.PositiveIntegerField(verbose_name='extended')),
                 ('blue', models.PositiveIntegerField(verbose_name='blue slips')),
                 ('yellow', models.PositiveIntegerField(verbose_name='yellow slips')),
                 ('orange', models.PositiveIntegerField(verbose_name='orange slips')),

@@ -42,7 +42,7 @@ def scores_by_hand(period: Period) -> dict:
         c["satisfied"] += appeal.satisfaction in ("satisfied", "basic")
         c["reworked"] += appeal.rework_count > 0
         c["return_visited"] += appeal.satisfaction != ""
-        c["extensions"] += sum(e.status == "approved" for e in appeal.extensions.all())
+        c["extensions"] += any(e.status == "approved" for e in appeal.extensions.all())
     for slip in SupervisionSlip.objects.filter(issued_at__gte=start, issued_at__lt=end):
         key = unit_of(slip.handling_department_id, slip.handling_node_id, levels)
         if key is not None:
