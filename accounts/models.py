@@ -41,6 +41,7 @@ class Notification(models.Model):
         REVISIT = "revisit", _("Return visit due")
         REPORT_DUE = "report_due", _("Report due")
         REPORT_LATE = "report_late", _("Report late")
+        SCORES = "scores", _("Scores published")
         OTHER = "other", _("Notice")
 
     recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")

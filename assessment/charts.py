@@ -26,7 +26,7 @@ class Chart:
     right: float
     lines: list[Line]
     ticks: list[tuple[float, int]]  # y, value
-    labels: list[tuple[float, str]]  # x, period label
+    labels: list[tuple[float, str, str]]  # x, period label, text-anchor
 
     @property
     def empty(self) -> bool:
@@ -73,5 +73,10 @@ def line_chart(series: dict[str, list[tuple[str, float | None]]]) -> Chart:
         right=WIDTH - RIGHT,
         lines=lines,
         ticks=[(_y(v), v) for v in (0, 25, 50, 75, 100)],
-        labels=[(_x(j, n), label) for j, (label, _v) in enumerate(labels) if (n - 1 - j) % step == 0],
+        # The end labels lean inwards so that they stay inside the drawing.
+        labels=[
+            (_x(j, n), label, "end" if j == n - 1 and n > 1 else "start" if j == 0 and n > 1 else "middle")
+            for j, (label, _v) in enumerate(labels)
+            if (n - 1 - j) % step == 0
+        ],
     )

@@ -12,15 +12,20 @@ import time
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.models import Notification
 from accounts.roles import Role
 from accounts.scopes import require_role
+from accounts.services import notification_send
 from gridgov.errors import Conflict, InvalidInput, NotAllowed
-from grids.models import Department, GridNode
+from grids.models import Assignment, Department, GridNode
 
 from . import indicators
 from .models import (
@@ -279,7 +284,39 @@ def _run(period: Period, move: Move, *, actor, reason: str) -> ScoringRun:
     period.status = move.to
     period.current_run = run
     period.save(update_fields=["status", "rules", "current_run"])
+    _announce(run, unit_rows)
     return run
+
+
+def _announce(run: ScoringRun, unit_rows: list[UnitScore]) -> None:
+    """One notice to everyone scored (the officers of each unit, each grid worker) and to the
+    supervision bureau: their rankings page opens on their own level. Two queries however
+    many are scored."""
+    node_ids = sorted({r.node_id for r in unit_rows if r.node_id})
+    department_ids = sorted({r.department_id for r in unit_rows if r.department_id})
+    posts = Assignment.objects.active().filter(
+        Q(role__in=(Role.STREET_OFFICE, Role.COMMUNITY), node_id__in=node_ids)
+        | Q(role=Role.DEPARTMENT, department_id__in=department_ids)
+        | Q(role=Role.SUPERVISION)
+    )
+    recipients = get_user_model().objects.filter(
+        Q(pk__in=posts.values("user_id")) | Q(pk__in=run.staff_scores.values("user_id"))
+    )
+    label = run.period.label
+    if run.number == 1:
+        title = _("Scores of %(period)s are out") % {"period": label}
+        body = _("Your score and rank for %(period)s are on the assessment page.") % {"period": label}
+    else:
+        title = _("%(period)s recomputed (run %(number)s)") % {"period": label, "number": run.number}
+        body = run.reason
+    notification_send(
+        recipients=recipients,
+        kind=Notification.Kind.SCORES,
+        title=title,
+        body=body,
+        url=f"{reverse('assessment-home')}?period={label}",
+        key=f"scores:{label}:{run.number}",
+    )
 
 
 def due_labels(today: datetime.date) -> list[str]:

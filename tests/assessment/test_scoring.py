@@ -237,3 +237,22 @@ def test_a_recomputation_reason_longer_than_the_log_holds_is_refused(make_appeal
     with pytest.raises(InvalidInput, match="300"):
         services.period_recompute(actor=people.bureau, label=label, reason="x" * 301)
     assert ScoringRun.objects.count() == 1
+
+
+def test_the_units_and_staff_scored_and_the_bureau_are_told_once_per_run(make_appeal, people, this_month):
+    from accounts.models import Notification
+
+    label, later = this_month
+    make_appeal("closed", unit="street")
+    make_appeal("closed", unit="department")
+    services.period_score(actor=None, label=label, today=later)
+    told = set(Notification.objects.filter(kind="scores").values_list("recipient__username", flat=True))
+    # 中心街's officer and the department's (their units were scored), the grid staff, the bureau;
+    # not 税郭镇 (nothing scored there), nor the command center or the auditor.
+    assert told == {"zhongxin", "civil", "manager", "assistant", "bureau"}
+    notice = Notification.objects.get(recipient=people.zhongxin, kind="scores")
+    assert label in notice.title and notice.url == f"/assessment/?period={label}"
+
+    services.period_recompute(actor=people.bureau, label=label, reason="数据更正")
+    again = Notification.objects.filter(recipient=people.zhongxin, kind="scores").order_by("id").last()
+    assert "run 2" in again.title and again.body == "数据更正"
