@@ -8,6 +8,7 @@ import random
 from dataclasses import dataclass
 
 import pytest
+from django.core.management import call_command
 from django.test import Client
 from django.utils import translation
 
@@ -44,6 +45,19 @@ def fresh_locator():
     drop_cached_locator()
     yield
     drop_cached_locator()
+
+
+@pytest.fixture(scope="class")
+def seeded_small_district(django_db_setup, django_db_blocker):
+    """The small demo district (`seed_district --scale small`), seeded once for a class of tests
+    that only read it, and flushed after the class: seeding costs ~20 s, which tests that only
+    look at the result need not pay each. Each test still runs in its own rolled-back
+    transaction (the `db` fixture), so none sees another's changes."""
+    with django_db_blocker.unblock():
+        call_command("seed_district", "--scale", "small", "--reset", verbosity=0)
+    yield
+    with django_db_blocker.unblock():
+        call_command("flush", interactive=False, verbosity=0)
 
 
 @pytest.fixture

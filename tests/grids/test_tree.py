@@ -16,38 +16,34 @@ def square(x0, y0, size):
     return geom.mapping(geom.box(x0, y0, x0 + size, y0 + size))
 
 
-def test_seeded_district_has_the_papers_node_counts_and_nested_polygons():
-    call_command("seed_district", "--scale", "small", verbosity=0)
+@pytest.mark.usefixtures("seeded_small_district")
+class TestTheSeededDistrict:
+    def test_has_the_papers_node_counts_and_nested_polygons(self):
+        counts = [GridNode.objects.filter(level=level).count() for level in Level]
+        assert counts == [1, 11, 162, 396, 1144]
+        nodes = {n.pk: n for n in GridNode.objects.all()}
+        shapes = {pk: geometry.parse_boundary(n.boundary) for pk, n in nodes.items()}
+        for pk, node in nodes.items():
+            assert len(node.code) == CODE_LENGTH[node.level]
+            if node.parent_id:
+                parent = nodes[node.parent_id]
+                assert node.level == parent.level + 1
+                assert node.code.startswith(parent.code)
+                assert geometry.padded(shapes[parent.pk]).covers(shapes[pk]), node
+        names = set(GridNode.objects.filter(level=Level.STREET).values_list("name", flat=True))
+        assert names == {name for _code, name, _login in demo.STREETS}
 
-    counts = [GridNode.objects.filter(level=level).count() for level in Level]
-    assert counts == [1, 11, 162, 396, 1144]
-    nodes = {n.pk: n for n in GridNode.objects.all()}
-    shapes = {pk: geometry.parse_boundary(n.boundary) for pk, n in nodes.items()}
-    for pk, node in nodes.items():
-        assert len(node.code) == CODE_LENGTH[node.level]
-        if node.parent_id:
-            parent = nodes[node.parent_id]
-            assert node.level == parent.level + 1
-            assert node.code.startswith(parent.code)
-            assert geometry.padded(shapes[parent.pk]).covers(shapes[pk]), node
-    names = set(GridNode.objects.filter(level=Level.STREET).values_list("name", flat=True))
-    assert names == {name for _code, name, _login in demo.STREETS}
+    def test_has_consistent_mptt_columns(self):
+        before = list(GridNode.objects.order_by("pk").values_list("pk", "lft", "rght", "level", "tree_id"))
+        GridNode.objects.rebuild()
+        assert list(GridNode.objects.order_by("pk").values_list("pk", "lft", "rght", "level", "tree_id")) == before
 
-
-def test_seeded_tree_has_consistent_mptt_columns():
-    call_command("seed_district", verbosity=0)
-    before = list(GridNode.objects.order_by("pk").values_list("pk", "lft", "rght", "level", "tree_id"))
-    GridNode.objects.rebuild()
-    assert list(GridNode.objects.order_by("pk").values_list("pk", "lft", "rght", "level", "tree_id")) == before
-
-
-def test_seed_gives_every_post_its_staff():
-    call_command("seed_district", verbosity=0)
-    active = Assignment.objects.active()
-    assert active.filter(role="grid_manager").count() == 396
-    assert active.filter(role="grid_assistant").count() == 1144
-    assert active.filter(role="street_office").count() == 11
-    assert active.filter(role="department").count() == len(demo.DEPARTMENTS)
+    def test_gives_every_post_its_staff(self):
+        active = Assignment.objects.active()
+        assert active.filter(role="grid_manager").count() == 396
+        assert active.filter(role="grid_assistant").count() == 1144
+        assert active.filter(role="street_office").count() == 11
+        assert active.filter(role="department").count() == len(demo.DEPARTMENTS)
 
 
 def test_seed_refuses_a_database_that_already_holds_a_district_and_changes_nothing(district):
