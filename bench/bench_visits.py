@@ -12,6 +12,8 @@ import argparse
 
 from common import count_queries, ensure_seeded, machine, setup_django, timed
 
+DUE_PAGE = 50  # the due page's and the API's page size
+
 
 def main() -> None:
     parser = argparse.ArgumentParser()
@@ -69,10 +71,25 @@ def main() -> None:
         f"coverage by node, street officer ({street.name})",
         lambda: selectors.coverage_by_node(fresh(zhongxin), campaign, street),
     )
-    measure("due visits, grid manager (one base grid)", lambda: selectors.due_visits(fresh(manager)))
+
+    def due_page(user, page=1, **kwargs):
+        # What the page and the endpoint read: the count, then one page of rows.
+        due = selectors.due_visits(user, **kwargs)
+        return due.count(), list(due[(page - 1) * DUE_PAGE : page * DUE_PAGE])
+
+    from residents.models import ResidentTag
+
+    tags = ResidentTag.objects.active().count()
+    measure("due visits, grid manager (one base grid): count + page 1", lambda: due_page(fresh(manager)))
     measure(
-        "due visits, command center (whole district)",
-        lambda: selectors.due_visits(fresh(center), roles_only=False),
+        f"due visits, command center (whole district, {tags:,} active tags): count + page 1",
+        lambda: due_page(fresh(center), roles_only=False),
+    )
+    due_count = selectors.due_visits(center, roles_only=False).count()
+    last_page = max(1, -(-due_count // DUE_PAGE))
+    measure(
+        f"due visits, command center: count + last page ({last_page})",
+        lambda: due_page(fresh(center), page=last_page, roles_only=False),
     )
     client = Client(HTTP_HOST="localhost", headers={"accept-language": "en"})
     client.force_login(center)
@@ -82,6 +99,8 @@ def main() -> None:
         ("page: coverage, community", f"/visits/campaigns/{campaign.pk}/coverage/?node={community.pk}"),
         ("API: coverage, district", f"/api/visits/campaigns/{campaign.pk}/coverage/?node={district.pk}"),
         ("API: visits list, page 1", "/api/visits/visits/"),
+        ("page: due visits, command center, page 1", "/visits/due/"),
+        ("API: due visits, command center, page 1", "/api/visits/due/"),
     ]:
         measure(label, lambda path=path: client.get(path))
 
@@ -90,7 +109,7 @@ def main() -> None:
         print(f"seeded in {seeded:.0f} s")
     print(
         f"{CampaignAssignment.objects.filter(campaign=campaign).count():,} households assigned to "
-        f"{cadres:,} cadres, {Visit.objects.count():,} visits\n"
+        f"{cadres:,} cadres, {Visit.objects.count():,} visits, {due_count:,} follow-ups due by Sunday\n"
     )
     print("| measure | median ms | queries |\n|---|---|---|")
     for label, ms, queries in rows:

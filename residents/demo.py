@@ -314,18 +314,22 @@ def seed_registry(ctx: SeedContext) -> str:
                 resident_tags.append(_tag_codes(m, len(members), rng))
         Resident.objects.bulk_create(residents, batch_size=2000)
         grids_of = {h.pk: (h.unit_grid_id, h.community_id, h.street_id) for h in households}
-        tags = [
-            ResidentTag(
-                resident_id=resident.pk,
-                category=categories[code],
-                start_date=today - datetime.timedelta(days=rng.randint(30, 3000)),
-                unit_grid_id=grids_of[resident.household_id][0],
-                community_id=grids_of[resident.household_id][1],
-                street_id=grids_of[resident.household_id][2],
-            )
-            for resident, codes in zip(residents, resident_tags, strict=True)
-            for code in codes
-        ]
+        tags = []
+        for resident, codes in zip(residents, resident_tags, strict=True):
+            for code in codes:
+                start = today - datetime.timedelta(days=rng.randint(30, 3000))
+                tags.append(
+                    ResidentTag(
+                        resident_id=resident.pk,
+                        category=categories[code],
+                        start_date=start,
+                        # Not followed up yet (the visits seed adds follow-ups and moves it).
+                        next_visit_on=start,
+                        unit_grid_id=grids_of[resident.household_id][0],
+                        community_id=grids_of[resident.household_id][1],
+                        street_id=grids_of[resident.household_id][2],
+                    )
+                )
         ResidentTag.objects.bulk_create(tags, batch_size=2000)
         totals["households"] += len(households)
         totals["residents"] += len(residents)

@@ -382,6 +382,8 @@ def _write(actor, households: dict[str, dict], residents: list[dict]) -> None:
                 resident_id=p.pk,
                 category=c,
                 start_date=today,
+                # Never followed up: due from the day it starts, as resident_tag_add sets it.
+                next_visit_on=today,
                 created_by=actor,
                 unit_grid_id=households[r["household"]]["found"].unit_grid_id,
                 community_id=households[r["household"]]["found"].community_id,

@@ -221,6 +221,12 @@ class ResidentTag(models.Model):
     )
     start_date = models.DateField(_("from"))
     end_date = models.DateField(_("until"), null=True, blank=True)
+    # The next follow-up is due on this day (下次随访): the tag's start_date until it is first
+    # followed up, then its latest follow-up's date + the category's visit_interval_days.
+    # Never null: every writer of tags, follow-ups and intervals sets it (next_visit_on_refresh
+    # recomputes it from the follow-ups), and a missing date would drop a person from the due
+    # list without a word. An ended tag keeps its last value; nothing reads it.
+    next_visit_on = models.DateField(_("next follow-up due"), editable=False)
     note = models.CharField(_("note"), max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
@@ -238,6 +244,10 @@ class ResidentTag(models.Model):
         indexes = [
             # Counts of tagged residents by category (the map's measure, follow-up lists).
             models.Index(fields=["category", "end_date"], name="residenttag_category_end"),
+            # visits.selectors.due_visits (the due-visits page and /api/visits/due/): a range
+            # `next_visit_on <= Sunday` read in this order, so a page of the district-wide
+            # list is an ordered index scan stopped by its LIMIT, not a sort of every tag.
+            models.Index(fields=["next_visit_on"], name="residenttag_next_visit"),
         ]
         constraints = [
             models.CheckConstraint(

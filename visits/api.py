@@ -217,7 +217,7 @@ class DueVisitsView(generics.ListAPIView):
     """Special-population follow-ups due by the end of this week, overdue first."""
 
     serializer_class = DueVisitSerializer
-    filter_backends = []  # a computed list, not a queryset
+    filter_backends = []  # a fixed list (scope, this week, its order), paginated by the DB
 
     def get_queryset(self):
         return selectors.due_visits(self.request.user)

@@ -85,27 +85,66 @@ class DueVisit:
         return (timezone.localdate() - self.due_on).days
 
 
-def due_visits(user, *, today: datetime.date | None = None, roles_only: bool = True) -> list[DueVisit]:
-    """The special-population follow-ups due by the end of this week (overdue first), from
-    each active tag's category interval and its last follow-up (or the tag's start).
+class DueVisits:
+    """The due list, lazy: a count and a slice are each one query on the tags' queryset, so the
+    page's Paginator and the API's pagination read one page of rows, never the whole list.
+    Rows come out as DueVisit; `queryset` is the ResidentTag queryset underneath."""
 
-    One query, whatever the number of tags: the last follow-up is a correlated max over the
-    (tag, visited_on) index, the due date is computed here in Python (date arithmetic on a
-    column differs between SQLite and PostgreSQL)."""
+    ordered = True  # for Paginator: the queryset below is ordered
+
+    def __init__(self, queryset):
+        self.queryset = queryset
+        self._rows: list[DueVisit] | None = None
+
+    @staticmethod
+    def _row(tag: ResidentTag) -> DueVisit:
+        return DueVisit(tag=tag, last_visit=tag.last_visit, due_on=tag.next_visit_on)
+
+    def count(self) -> int:
+        return len(self._rows) if self._rows is not None else self.queryset.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, key):
+        if self._rows is not None:
+            return self._rows[key]
+        if isinstance(key, slice):
+            return [self._row(tag) for tag in self.queryset[key]]
+        return self._row(self.queryset[key])
+
+    def __iter__(self):
+        if self._rows is None:
+            self._rows = [self._row(tag) for tag in self.queryset]
+        return iter(self._rows)
+
+
+def due_visits(user, *, today: datetime.date | None = None, roles_only: bool = True) -> DueVisits:
+    """The special-population follow-ups due by the end of this week (overdue first): every
+    active tag in scope whose stored `next_visit_on` (its start until first followed up, then
+    its latest follow-up + the category's interval; kept by the services) is on or before
+    Sunday, ordered by that date, household number and id.
+
+    A range over the `residenttag_next_visit` index filtered by scope, read a page at a time:
+    one query for a page of rows (the last follow-up is a correlated max over the
+    (tag, visited_on) index, evaluated for those rows only), one for the count."""
     today = today or timezone.localdate()
     week_end = today + datetime.timedelta(days=6 - today.weekday())
     scope = scope_for(user)
-    tags = ResidentTag.objects.active(today).filter(scope.located_q(), category__is_active=True)
+    tags = ResidentTag.objects.active(today).filter(
+        scope.located_q(), category__is_active=True, next_visit_on__lte=week_end
+    )
     if roles_only and _follows_up(scope.roles):
         # A grid worker's list holds the categories their role follows up.
         tags = tags.filter(category__responsible_role__in=sorted(scope.roles))
     last = FollowUp.objects.filter(tag=OuterRef("pk")).values("tag").annotate(m=Max("visited_on")).values("m")
-    rows = (
+    return DueVisits(
         tags.annotate(last_visit=last)
         .select_related("category", "resident__household")
         .only(
             "id",
             "start_date",
+            "next_visit_on",
             "category__name",
             "category__visit_interval_days",
             "category__symbol",
@@ -116,18 +155,8 @@ def due_visits(user, *, today: datetime.date | None = None, roles_only: bool = T
             "resident__household__number",
             "resident__household__address",
         )
+        .order_by("next_visit_on", "resident__household__number", "id")
     )
-    due = []
-    for tag in rows:
-        base = tag.last_visit or tag.start_date
-        due_on = base + datetime.timedelta(days=tag.category.visit_interval_days)
-        if tag.last_visit is None and tag.start_date <= today:
-            # Never followed up: due from the day the tag started.
-            due_on = min(due_on, tag.start_date)
-        if due_on <= week_end:
-            due.append(DueVisit(tag=tag, last_visit=tag.last_visit, due_on=due_on))
-    due.sort(key=lambda d: (d.due_on, d.tag.resident.household.number, d.tag.pk))
-    return due
 
 
 def _follows_up(roles) -> bool:

@@ -17,6 +17,7 @@ from petitions.models import Source
 from petitions.services import appeal_create
 from petitions.services.intake import active_module, checked_photos, clean_text
 from residents.models import Household, Resident, ResidentTag
+from residents.services import tag_next_visit_refresh
 
 from .models import (
     Campaign,
@@ -221,7 +222,20 @@ def visit_record(
         community_id=household.community_id,
         street_id=household.street_id,
     )
-    FollowUp.objects.bulk_create([FollowUp(visit=visit, tag=t, visited_on=visited_on) for t in tags])
+    if tags:
+        # The followed tags are locked in pk order (category_update locks a category's tags in
+        # the same order) and their next due date recomputed from every follow-up: the latest
+        # of this visit and the earlier ones + the interval, read after the lock, so a
+        # backdated visit never moves the date back and two workers recording the same tag
+        # cannot leave the older date behind.
+        locked = list(
+            ResidentTag.objects.select_for_update()
+            .filter(pk__in={t.pk for t in tags})
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        FollowUp.objects.bulk_create([FollowUp(visit=visit, tag=t, visited_on=visited_on) for t in tags])
+        tag_next_visit_refresh(tag_ids=locked)
     for data, extension, width, height in checked:
         photo = VisitPhoto(visit=visit, width=width, height=height)
         photo.image.save(f"visit-{visit.pk}.{extension}", ContentFile(data), save=False)

@@ -21,7 +21,14 @@ from .households import (
     resident_update,
 )
 from .reveal import personal_data_reveal
-from .tags import category_create, category_update, resident_tag_add, resident_tag_end
+from .tags import (
+    category_create,
+    category_update,
+    next_visit_due,
+    resident_tag_add,
+    resident_tag_end,
+    tag_next_visit_refresh,
+)
 
 __all__ = [
     "building_create",
@@ -30,6 +37,7 @@ __all__ = [
     "grid_counts_refresh",
     "household_create",
     "household_update",
+    "next_visit_due",
     "organisation_create",
     "personal_data_reveal",
     "place",
@@ -37,4 +45,5 @@ __all__ = [
     "resident_tag_add",
     "resident_tag_end",
     "resident_update",
+    "tag_next_visit_refresh",
 ]

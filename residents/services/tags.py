@@ -1,8 +1,10 @@
 """Special-population categories and the tags that put residents in them."""
 
 import datetime
+from collections.abc import Iterable
 
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,6 +20,47 @@ from ..models import (
 from .common import EDIT_ACTION, _check_in_scope, _text
 
 # ---- Special-population categories and tags ----
+
+# Tags recomputed per statement by tag_next_visit_refresh: one grouped read and one
+# bulk_update of this many rows (well under SQLite's bound-parameter limit).
+REFRESH_BATCH = 2000
+
+
+def next_visit_due(*, start_date: datetime.date, last_visit: datetime.date | None, interval_days: int) -> datetime.date:
+    """When a tag's next follow-up is due (下次随访): from the day the tag started until it is
+    first followed up, then its latest follow-up's date + the category's interval."""
+    if last_visit is None:
+        return start_date
+    return last_visit + datetime.timedelta(days=interval_days)
+
+
+def tag_next_visit_refresh(*, tag_ids: Iterable[int]) -> int:
+    """Recompute `ResidentTag.next_visit_on` of these tags from their follow-ups and their
+    category's interval; returns how many changed.
+
+    Follow-ups are read through the reverse relation `followups` (visits.FollowUp), so the
+    registry needs no import of the visits app. Computed here in Python, in batches: date
+    arithmetic on a column differs between SQLite and PostgreSQL. The callers lock the tags
+    (visit_record, category_update) or own them (the seed), so this is the one place the rule
+    is written as a recomputation; `next_visit_due` is the rule itself."""
+    ids = sorted(set(tag_ids))
+    changed = 0
+    for i in range(0, len(ids), REFRESH_BATCH):
+        batch = ids[i : i + REFRESH_BATCH]
+        rows = (
+            ResidentTag.objects.filter(pk__in=batch)
+            .values_list("pk", "start_date", "next_visit_on", "category__visit_interval_days")
+            .annotate(last=Max("followups__visited_on"))
+            .order_by()
+        )
+        updates = []
+        for pk, start_date, current, interval, last in rows:
+            due = next_visit_due(start_date=start_date, last_visit=last, interval_days=interval)
+            if due != current:
+                updates.append(ResidentTag(pk=pk, next_visit_on=due))
+        ResidentTag.objects.bulk_update(updates, ["next_visit_on"], batch_size=REFRESH_BATCH)
+        changed += len(updates)
+    return changed
 
 
 def _category_fields(*, name, symbol, color, responsible_role, visit_interval_days) -> dict:
@@ -93,10 +136,22 @@ def category_update(
     )
     if is_active is not None:
         fields["is_active"] = bool(is_active)
+    interval_changed = "visit_interval_days" in fields and fields["visit_interval_days"] != category.visit_interval_days
     for key, value in fields.items():
         setattr(category, key, value)
     if fields:
         category.save(update_fields=list(fields))
+    if interval_changed:
+        # Every followed-up tag of the category is now due on another day. The tags are locked
+        # first (in pk order, as visit_record locks them) so that a follow-up being recorded
+        # meanwhile is either seen here or recomputed after this commits with the new interval.
+        ids = list(
+            ResidentTag.objects.select_for_update()
+            .filter(category=category)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        tag_next_visit_refresh(tag_ids=ids)
     return category
 
 
@@ -124,6 +179,8 @@ def resident_tag_add(
         street_id=household.street_id,
         category=category,
         start_date=start_date,
+        # Never followed up yet: due from the day it starts.
+        next_visit_on=start_date,
         note=_text(note, field="note", label=_("Note"), max_length=200, required=False),
         created_by=actor,
     )

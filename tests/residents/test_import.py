@@ -69,6 +69,12 @@ def test_commit_writes_households_residents_tags_heads_and_counts(community, cat
     assert community.residents == 3
 
 
+def test_an_imported_tag_is_due_for_a_follow_up_from_the_day_it_starts(community, categories):
+    registry_import(actor=None, node=community, data=sheet(good_rows(community)), commit=True)
+    tags = list(ResidentTag.objects.all())
+    assert tags and all(t.next_visit_on == t.start_date for t in tags)
+
+
 def test_every_bad_row_is_reported_with_its_row_number_and_nothing_is_imported(community, categories, streets):
     rows = good_rows(community)
     other = GridNode.objects.filter(level=Level.UNIT_GRID, code__startswith=streets["税郭镇"].code).first()

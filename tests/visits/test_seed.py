@@ -1,11 +1,12 @@
 import pytest
 from django.core.management import call_command
-from django.db.models import Count
+from django.db.models import Count, Max
 
 from accounts.roles import Role
 from grids.models import Assignment
 from petitions.models import Appeal, Source
-from residents.models import Household
+from residents.models import Household, ResidentTag
+from residents.services import next_visit_due
 from visits import demo
 from visits.models import Campaign, CampaignAssignment, DiaryEntry, FollowUp, Opinion, Visit
 
@@ -37,3 +38,15 @@ def test_the_small_seed_makes_a_campaign_with_visits_opinions_and_follow_ups():
     assert Appeal.objects.filter(opinion__isnull=False).count() == opinions.count()
     assert FollowUp.objects.exists() and DiaryEntry.objects.exists()
     assert Visit.objects.filter(campaign__isnull=True).count() == FollowUp.objects.count()
+
+
+def test_every_seeded_tag_is_due_from_its_start_or_its_latest_follow_up():
+    call_command("seed_district", "--scale", "small", verbosity=0)
+
+    tags = ResidentTag.objects.annotate(last=Max("followups__visited_on")).select_related("category")
+    assert tags.filter(last__isnull=True).exists() and tags.filter(last__isnull=False).exists()
+    for tag in tags:
+        rule = next_visit_due(
+            start_date=tag.start_date, last_visit=tag.last, interval_days=tag.category.visit_interval_days
+        )
+        assert tag.next_visit_on == rule, tag.pk

@@ -125,13 +125,13 @@ def test_a_grid_managers_due_list_holds_only_the_categories_grid_managers_follow
 
 def test_due_visits_take_one_query_however_many_tags(people, tagged, categories):
     with CaptureQueriesContext(connection) as ctx:
-        selectors.due_visits(people.grid_manager)
+        list(selectors.due_visits(people.grid_manager))
     few = len(ctx.captured_queries)
     base = people.grid_manager.assignments.get().node
     for resident in Resident.objects.filter(household__unit_grid__parent=base)[:6]:
         resident_tag_add(actor=None, resident=resident, category=categories["mental-illness"], start_date=TODAY)
     people.grid_manager = type(people.grid_manager).objects.get(pk=people.grid_manager.pk)
     with CaptureQueriesContext(connection) as ctx:
-        due = selectors.due_visits(people.grid_manager)
+        due = list(selectors.due_visits(people.grid_manager))
     assert len(due) >= 6
     assert len(ctx.captured_queries) == few
