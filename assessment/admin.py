@@ -4,18 +4,9 @@ keep closed periods as they were scored."""
 
 from django.contrib import admin
 
+from gridgov.admin import ReadOnlyAdmin
+
 from .models import Period, RuleSet, ScoringRun
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(RuleSet)

@@ -163,16 +163,13 @@ def run_history(period: Period) -> QuerySet:
 
 
 def staff_reports(score: StaffScore) -> QuerySet:
-    """The grid reports behind a worker's `reports` count: appeals with source grid they filed
-    in the period (the definition in indicators.staff_indicators)."""
-    from petitions.models import Appeal, Source
-
-    from .indicators import bounds
+    """The grid reports behind a worker's `reports` count (indicators.grid_reports)."""
+    from .indicators import bounds, grid_reports
 
     since, until = bounds(score.run.period.start, score.run.period.end)
     return (
-        Appeal.objects.filter(source=Source.GRID, created_by_id=score.user_id, created_at__gte=since)
-        .filter(created_at__lt=until)
+        grid_reports(since, until)
+        .filter(created_by_id=score.user_id)
         .select_related("module")
         .order_by("created_at", "pk")
     )

@@ -4,19 +4,9 @@ which the pages and the API call); lists are scoped like every other read."""
 from django.contrib import admin
 
 from accounts.scopes import scope_for
+from gridgov.admin import ReadOnlyAdmin
 
 from .models import Campaign, CampaignAssignment, DiaryEntry, Opinion, ProxyService, Visit
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class LocatedAdmin(ReadOnlyAdmin):
