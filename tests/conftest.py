@@ -4,10 +4,14 @@ The small district has the real tree's shape on two streets (中心街街道 and
 the same generator and service as the demo district.
 """
 
+import datetime
+import os
 import random
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.core.management import call_command
 from django.test import Client
 from django.utils import translation
@@ -22,6 +26,68 @@ from .factories import UserFactory
 
 SMALL_STREETS = [("001", "中心街街道", "zhongxin"), ("100", "税郭镇", "shuiguo")]
 SMALL_COUNTS = (4, 8, 16)  # communities, base grids, unit grids
+
+LOCAL = ZoneInfo("Asia/Shanghai")
+
+
+def suite_now() -> datetime.datetime:
+    """The suite's "now": `GRIDGOV_TEST_TODAY=YYYY-MM-DD` (10:00 local time) or
+    `YYYY-MM-DDTHH:MM` travels there; unset, the real now."""
+    raw = os.environ.get("GRIDGOV_TEST_TODAY", "").strip()
+    if not raw:
+        return datetime.datetime.now(LOCAL)
+    try:
+        when = datetime.datetime.fromisoformat(raw if "T" in raw else f"{raw}T10:00")
+    except ValueError as error:
+        raise pytest.UsageError(f"GRIDGOV_TEST_TODAY={raw!r} is not YYYY-MM-DD or YYYY-MM-DDTHH:MM") from error
+    return when if when.tzinfo else when.replace(tzinfo=LOCAL)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def suite_clock():
+    """Moves the whole run to GRIDGOV_TEST_TODAY, if set; the clock keeps ticking from there.
+    Subprocesses (a Celery worker, gunicorn) and the browser keep the real clock."""
+    if not os.environ.get("GRIDGOV_TEST_TODAY"):
+        yield
+        return
+    with time_machine.travel(suite_now(), tick=True):
+        yield
+
+
+class Clock:
+    """The suite's one clock for a test: frozen at the suite's now until moved."""
+
+    def __init__(self, traveller):
+        self._traveller = traveller
+
+    @property
+    def now(self) -> datetime.datetime:
+        return datetime.datetime.now(LOCAL)
+
+    @property
+    def today(self) -> datetime.date:
+        return self.now.date()
+
+    def move_to(self, when: datetime.datetime | datetime.date) -> datetime.datetime:
+        """Moves to an aware datetime, or to 10:00 local time on a date; returns the new now."""
+        if not isinstance(when, datetime.datetime):
+            when = datetime.datetime.combine(when, datetime.time(10, 0), tzinfo=LOCAL)
+        elif when.tzinfo is None:
+            raise ValueError("the clock moves to aware datetimes only")
+        self._traveller.move_to(when)
+        return self.now
+
+    def shift(self, delta: datetime.timedelta) -> datetime.datetime:
+        self._traveller.shift(delta)
+        return self.now
+
+
+@pytest.fixture
+def clock():
+    """A test that depends on "now" takes this fixture and says which now (`clock.move_to`).
+    Until moved, time stands still at the suite's now."""
+    with time_machine.travel(suite_now(), tick=False) as traveller:
+        yield Clock(traveller)
 
 
 @pytest.fixture(autouse=True)
