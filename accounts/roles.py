@@ -1,4 +1,4 @@
-"""The roles of DESIGN.md section 1, and where each may be held."""
+"""The roles of docs/domain.md §1, and where each may be held."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _

@@ -47,6 +47,15 @@ class Term:
     whole_n: int = 0
     complement: bool = False  # the term scores 1 − part / whole (rework)
 
+    # The counts in words, as the scorecard's count table names them; never the field names.
+    @property
+    def part_label(self) -> str:
+        return UnitScore._meta.get_field(self.part).verbose_name
+
+    @property
+    def whole_label(self) -> str:
+        return UnitScore._meta.get_field(self.whole).verbose_name if self.whole else ""
+
 
 def unit_terms(score: UnitScore, rules: RuleSet) -> tuple[list[Term], Decimal]:
     """The score's terms and their sum before the floor at 0 and rounding."""

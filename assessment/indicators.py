@@ -1,11 +1,11 @@
-"""The indicators of DESIGN.md section 6 and the scores made of them: what is counted, for
+"""The indicators of docs/domain.md §6 and the scores made of them: what is counted, for
 whom, and in how many queries. `services` stores them; the score pages ask `appeals_behind`
 for the appeals behind each count, which filters by the same definitions.
 
 Units. The appeals that count for a handling unit in a period are those dispatched to it (its
 `handling_department`, or its `handling_node` when that node is a street or community) and
 received in [start, end), except rejected and merged ones (they were never the unit's to
-handle). Suspended cases do not exist in our lifecycle (DESIGN.md §4 has none), so there is
+handle). Suspended cases do not exist in our lifecycle (docs/domain.md §4 has none), so there is
 nothing further to exclude. Of those appeals:
 
 - completed (办结): closed;            completion rate = completed / handled

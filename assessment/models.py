@@ -5,6 +5,7 @@ History is kept: a rule set is never edited once a period used it (a new one tak
 from a later date), and a recomputation is a new run beside the old one, not an overwrite.
 """
 
+import datetime
 from decimal import Decimal
 
 from django.conf import settings
@@ -25,6 +26,8 @@ def _weight(label, default: str, **kwargs):
 UNIT_WEIGHTS = ("on_time", "completion", "satisfaction", "no_rework")
 SLIP_DEDUCTIONS = ("yellow", "orange", "red")
 STAFF_WEIGHTS = ("visit_coverage", "reports", "response", "diary")
+# The date of the built-in rule set: before any period the platform can score.
+SYSTEM_START = datetime.date(2000, 1, 1)
 
 
 class RuleSet(models.Model):
@@ -33,7 +36,7 @@ class RuleSet(models.Model):
     force on its first day and keeps it for good."""
 
     effective_from = models.DateField(_("in force from"), unique=True)
-    # Unit score: four weights that add up to 100, then deductions per slip (DESIGN.md §6).
+    # Unit score: four weights that add up to 100, then deductions per slip (docs/domain.md §6).
     on_time = _weight(_("on-time completion (按期办结率)"), "40")
     completion = _weight(_("completion (办结率)"), "20")
     satisfaction = _weight(_("satisfaction (满意率)"), "30")
@@ -80,6 +83,12 @@ class RuleSet(models.Model):
 
     def __str__(self) -> str:
         return f"{self.effective_from}"
+
+    @property
+    def is_system_default(self) -> bool:
+        """The built-in rule set (系统默认规则), in force since the platform started: its date is a
+        placeholder before any period, so pages say "since the platform started" instead."""
+        return self.effective_from == SYSTEM_START
 
     @property
     def unit_weights(self) -> dict[str, Decimal]:
@@ -155,7 +164,7 @@ class UnitKind(models.TextChoices):
 
 
 class UnitScore(models.Model):
-    """A handling unit's score in one run, with every count it came from (DESIGN.md §6)."""
+    """A handling unit's score in one run, with every count it came from (docs/domain.md §6)."""
 
     run = models.ForeignKey(ScoringRun, on_delete=models.PROTECT, related_name="unit_scores")
     kind = models.CharField(_("level"), max_length=10, choices=UnitKind.choices)

@@ -31,6 +31,7 @@ from . import indicators
 from .models import (
     SLIP_DEDUCTIONS,
     STAFF_WEIGHTS,
+    SYSTEM_START,
     UNIT_WEIGHTS,
     Period,
     PeriodKind,
@@ -41,7 +42,7 @@ from .models import (
     UnitScore,
 )
 
-DEFAULT_FROM = datetime.date(2000, 1, 1)
+DEFAULT_FROM = SYSTEM_START
 REASON_MAX = 300  # ScoringRun.reason
 RULE_EDITORS = (Role.SUPERVISION, Role.ADMIN)
 
@@ -95,10 +96,10 @@ def rules_in_force(day: datetime.date) -> RuleSet:
 
 
 def rules_default_ensure() -> RuleSet:
-    """The default rule set of DESIGN.md §6 (the model's defaults), in force from the start, if
+    """The default rule set of docs/domain.md §6 (the model's defaults), in force from the start, if
     no rule set is: what the data migration made, again after `seed_district --reset`."""
     rules = RuleSet.objects.order_by("effective_from").first()
-    return rules or RuleSet.objects.create(effective_from=DEFAULT_FROM, note="DESIGN.md §6 default")
+    return rules or RuleSet.objects.create(effective_from=DEFAULT_FROM)
 
 
 def _label(name: str) -> str:

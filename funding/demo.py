@@ -33,6 +33,8 @@ from .models import AllocationFrequency, ExpenseReport, FundingRate
 MANAGER_SUBSIDY_FEN = 80_000  # 800 yuan a month (网格管理员补贴)
 ASSISTANT_SUBSIDY_FEN = 30_000  # 300 yuan a month (网格协管员补贴)
 QUARTERLY = {"税郭镇", "孟庄镇"}
+# The note of the rate the migration adds (funding 0003), for a flushed database.
+DEFAULT_RATE_NOTE = "每户每年 60 元（市中区网格化管理经费标准）"
 
 RETURN_COMMENTS = [
     "培训费缺少签到表和发票，请补充后重新提交。",
@@ -88,7 +90,7 @@ def seed_funding(ctx) -> str:
     if not FundingRate.objects.filter(effective_from__lte=datetime.date(year, 1, 1)).exists():
         # The migration adds the 60-yuan rate; a flushed database (seed --reset) lost it.
         services.funding_rate_add(actor=None, fen_per_household=6000, effective_from=datetime.date(2000, 1, 1),
-                                  note="60 yuan per household per year (DESIGN.md §7)")  # fmt: skip
+                                  note=DEFAULT_RATE_NOTE)  # fmt: skip
 
     # The demo staff took their posts on the day of seeding; the funding year needs them in
     # post from 1 January, so their posts are dated back to then (demo data only).

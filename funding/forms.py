@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .models import Category
 
@@ -23,7 +24,7 @@ class LineForm(forms.Form):
     category = forms.ChoiceField(label=_("Category"), choices=Category.choices)
     amount = YuanField(label=_("Amount (yuan)"))
     payee = forms.TypedChoiceField(label=_("Payee (subsidies)"), coerce=int, required=False, empty_value=None)
-    description = forms.CharField(label=_("Description"), max_length=200, required=False)
+    description = forms.CharField(label=pgettext_lazy("expense line", "Description"), max_length=200, required=False)
 
     def __init__(self, *args, payees=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -265,7 +265,7 @@ LOGGING = {
 # Registry imports (residents.importing): larger files are refused before they are read.
 GRIDGOV_IMPORT_MAX_BYTES = int(os.environ.get("GRIDGOV_IMPORT_MAX_BYTES", str(10 * 1024 * 1024)))
 GRIDGOV_IMPORT_MAX_ROWS = int(os.environ.get("GRIDGOV_IMPORT_MAX_ROWS", "20000"))
-# Four-colour supervision (DESIGN.md §4): the thresholds of the rule table.
+# Four-colour supervision (docs/domain.md §4): the thresholds of the rule table.
 GRIDGOV_SUPERVISION = {
     "BLUE_SHARE": 0.70,  # share of the handling window used, not replied
     "YELLOW_SHARE": 0.85,

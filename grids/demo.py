@@ -40,7 +40,7 @@ STREETS = [
 ]
 PAPER_COUNTS = (162, 396, 1144)  # communities, base grids, unit grids
 
-# The owning departments of DESIGN.md's 17 modules.
+# The owning departments of the 17 modules (docs/domain.md §4).
 DEPARTMENTS = [
     ("organization", "区委组织部"),
     ("sanitation", "区环卫处"),

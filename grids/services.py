@@ -230,7 +230,7 @@ def department_create(*, actor, code: str, name: str) -> Department:
 
 
 def _check_role_place(role: str, node: GridNode | None, department: Department | None) -> None:
-    """Each role is held where DESIGN.md puts it: a street office on a street, a grid
+    """Each role is held where docs/domain.md §1 puts it: a street office on a street, a grid
     assistant on a unit grid, a department officer on a department, and so on."""
     if role not in Role.values:
         raise InvalidInput(_("Unknown role %(role)s.") % {"role": role}, field="role")

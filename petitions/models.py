@@ -136,7 +136,7 @@ class AppealQuerySet(models.QuerySet):
 
 
 class Appeal(models.Model):
-    """A resident's appeal (诉求), from any channel, through the closed loop of DESIGN.md §4."""
+    """A resident's appeal (诉求), from any channel, through the closed loop of docs/domain.md §4."""
 
     # Open311 clients that get no id at once poll tokens/{token}; ours is issued with the id.
     token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)

@@ -1,4 +1,4 @@
-"""The 17 service modules of DESIGN.md section 4 (the default set; editable data afterwards).
+"""The 17 service modules of docs/domain.md §4 (the default set; editable data afterwards).
 
 The data migration creates them without owners (departments are data too and may not exist
 yet); `module_owners_link` sets each owner by its department code, as the demo seed does.

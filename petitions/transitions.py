@@ -1,4 +1,4 @@
-"""The one table of the appeal lifecycle (DESIGN.md §4). Every service looks its move up here;
+"""The one table of the appeal lifecycle (docs/domain.md §4). Every service looks its move up here;
 nothing else decides which move is legal or who may make it.
 
 `unit=True` means the actor must also belong to the appeal's current handling unit (the

@@ -1,5 +1,5 @@
 """The registry (人、地、物、组织): places, households, residents, organisations and the
-special-population tags, DESIGN.md section 3.
+special-population tags, docs/domain.md §3.
 
 Everything with a place stores its point and, beside it, the unit grid the locator found for
 the point and that grid's community and street. Scope filters on these big tables are then

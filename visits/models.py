@@ -1,4 +1,4 @@
-"""Visits (走访), DESIGN.md section 5: the cadres' concentrated campaigns, the grid staff's
+"""Visits (走访), docs/domain.md §5: the cadres' concentrated campaigns, the grid staff's
 routine visits, the opinions collected (each one an appeal), the people's diary 民情日志 and
 services done on a resident's behalf 走访代办.
 

@@ -1,4 +1,4 @@
-"""The default rule set of DESIGN.md section 6, in force from the start: the model's defaults."""
+"""The default rule set of docs/domain.md §6, in force from the start: the model's defaults."""
 
 import datetime
 
@@ -8,7 +8,7 @@ from django.db import migrations
 def default_rules(apps, schema_editor):
     RuleSet = apps.get_model("assessment", "RuleSet")
     RuleSet.objects.get_or_create(
-        effective_from=datetime.date(2000, 1, 1), defaults={"note": "DESIGN.md §6 default"}
+        effective_from=datetime.date(2000, 1, 1), defaults={"note": ""}
     )
 
 

@@ -1,4 +1,4 @@
-"""The rate DESIGN.md section 7 fixes: 60 yuan per household per year. Later rates are new
+"""The rate docs/domain.md §7 fixes: 60 yuan per household per year. Later rates are new
 rows with their own effective date (funding.services.funding_rate_add)."""
 
 import datetime
@@ -10,7 +10,7 @@ def add(apps, schema_editor):
     FundingRate = apps.get_model("funding", "FundingRate")
     FundingRate.objects.get_or_create(
         effective_from=datetime.date(2000, 1, 1),
-        defaults={"fen_per_household": 6000, "note": "60 yuan per household per year (DESIGN.md §7)"},
+        defaults={"fen_per_household": 6000, "note": "每户每年 60 元（市中区网格化管理经费标准）"},
     )
 
 

@@ -1,5 +1,5 @@
 """Funding (经费): the per-household budget, a double-entry ledger, the streets' monthly
-expense reports (拨付经费使用明细单) and the auditors' review. DESIGN.md section 7.
+expense reports (拨付经费使用明细单) and the auditors' review. docs/domain.md §7.
 
 Money is integer fen (分) everywhere: no float, no rounding drift, and sums are exact.
 The ledger's rules are enforced twice: in the services (clear messages) and in the database

@@ -5,6 +5,7 @@ import datetime
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from grids.models import Level
 
@@ -52,7 +53,7 @@ def budget_vs_actual(request):
     year = _year(request)
     rows, total = selectors.budget_vs_actual(request.user, year)
     if wants_xlsx(request):
-        headers = [_("Street"), _("Households"), _("Budget"), _("Allocated"), _("Spent"), _("Balance")]
+        headers = [_("Street"), pgettext("count", "Households"), _("Budget"), _("Allocated"), _("Spent"), _("Balance")]
         headers += [_("Spent %(m)d月") % {"m": m} for m in range(1, 13)]
         data = [
             [r.street_name, r.households, r.budget_fen, r.allocated_fen, r.spent_fen, r.balance_fen, *r.spent]

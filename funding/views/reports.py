@@ -5,6 +5,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from gridgov.errors import DomainError
@@ -93,8 +94,9 @@ def report_detail(request, pk: int):
             [line.get_category_display(), str(line.payee or ""), line.description, line.amount_fen]
             for line in report.lines.all()
         ]
+        headers = [_("Category"), _("Payee"), pgettext("expense line", "Description"), _("Amount")]
         return xlsx_response(f"expense-report-{report.street.code}-{report.year}-{report.month:02d}", str(report),
-                             [_("Category"), _("Payee"), _("Description"), _("Amount")], rows, (3,))  # fmt: skip
+                             headers, rows, (3,))  # fmt: skip
     can_edit = report.is_editable and is_street_officer(request.user)
     can_review = report.status == ReportStatus.SUBMITTED and is_auditor(request.user)
     report_flags = [f for f in selectors.flags(request.user, report.year, report.month) if f.report_id == report.pk]

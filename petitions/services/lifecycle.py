@@ -1,4 +1,4 @@
-"""The lifecycle moves (DESIGN.md §4): one function per transition of petitions.transitions.
+"""The lifecycle moves (docs/domain.md §4): one function per transition of petitions.transitions.
 
 Each locks the appeal row, checks the move against the one table (status, role, handling
 unit), changes the row with save(update_fields=…) and appends its event in the same
@@ -169,7 +169,7 @@ def appeal_register(
 @transaction.atomic
 def appeal_merge(*, actor, appeal: Appeal | int, into: Appeal | int, note: str = "") -> Appeal:
     """重复件: a repeat of an open case. It is closed as merged, the case it repeats counts the
-    repeat and is raised to at least yellow (DESIGN.md §4, four-colour ladder)."""
+    repeat and is raised to at least yellow (docs/domain.md §4, four-colour ladder)."""
     pk = appeal.pk if isinstance(appeal, Appeal) else appeal
     into_pk = into.pk if isinstance(into, Appeal) else into
     if pk == into_pk:

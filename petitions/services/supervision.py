@@ -1,4 +1,4 @@
-"""Four-colour supervision (四色督办, DESIGN.md §4): the rule, the sweep, and slips by hand.
+"""Four-colour supervision (四色督办, docs/domain.md §4): the rule, the sweep, and slips by hand.
 
 `colours_due` is the rule as a pure function of the appeal's facts, the moment and the
 calendar, so that it can be tested property by property. `appeal_supervise` applies it to one
@@ -92,7 +92,7 @@ def thresholds_of(facts: Facts, exceptions: dict, limits: dict | None = None) ->
 
 def colours_due(facts: Facts, now: datetime.datetime, exceptions: dict, limits: dict | None = None) -> list[str]:
     """The colours whose condition holds at `now` for an appeal whose handling unit holds the
-    case unreplied (DESIGN.md §4's table), lowest first."""
+    case unreplied (docs/domain.md §4's table), lowest first."""
     moments = thresholds_of(facts, exceptions, limits)
     return [colour for colour in LADDER if any(now >= m for m in moments[colour])]
 
@@ -337,7 +337,7 @@ def slip_issue(*, actor, appeal: Appeal | int, colour: str, reason: str) -> Supe
 
 
 def slip_raise_for_repeat(*, actor, appeal: Appeal) -> SupervisionSlip | None:
-    """A repeat appeal on an open case (DESIGN.md §4): a yellow slip for the window, once.
+    """A repeat appeal on an open case (docs/domain.md §4): a yellow slip for the window, once.
     Called by appeal_merge with the case's row already locked."""
     window = appeal.window_start or appeal.created_at
     if SupervisionSlip.objects.filter(appeal=appeal, window_start=window, colour=Colour.YELLOW, manual=False).exists():

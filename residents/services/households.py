@@ -6,6 +6,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from accounts.roles import REGISTRY_EDITORS
 from accounts.scopes import require_role
@@ -36,7 +37,7 @@ def building_create(
         raise InvalidInput(_("Unknown kind of building: %(kind)s.") % {"kind": kind}, field="kind")
     found = place(actor=actor, lon=lon, lat=lat)
     return Building.objects.create(
-        name=_text(name, field="name", label=_("Name"), max_length=100),
+        name=_text(name, field="name", label=pgettext("name of a thing", "Name"), max_length=100),
         address=_text(address, field="address", label=_("Address"), max_length=200),
         kind=kind,
         floors=floors,
@@ -280,7 +281,7 @@ def organisation_create(
     found = place(actor=actor, lon=lon, lat=lat)
     _check_building(actor, building)
     return Organisation.objects.create(
-        name=_text(name, field="name", label=_("Name"), max_length=100),
+        name=_text(name, field="name", label=pgettext("name of a thing", "Name"), max_length=100),
         kind=kind,
         credit_code=credit_code.upper(),
         address=_text(address, field="address", label=_("Address"), max_length=200),

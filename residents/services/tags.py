@@ -7,6 +7,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from accounts.roles import CATEGORY_EDITORS, REGISTRY_EDITORS, Role
 from accounts.scopes import require_role
@@ -66,7 +67,7 @@ def tag_next_visit_refresh(*, tag_ids: Iterable[int]) -> int:
 def _category_fields(*, name, symbol, color, responsible_role, visit_interval_days) -> dict:
     fields = {}
     if name is not None:
-        fields["name"] = _text(name, field="name", label=_("Name"), max_length=50)
+        fields["name"] = _text(name, field="name", label=pgettext("name of a thing", "Name"), max_length=50)
     if symbol is not None:
         fields["symbol"] = _text(symbol, field="symbol", label=_("Map symbol"), max_length=2)
     if color is not None:

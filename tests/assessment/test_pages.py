@@ -34,7 +34,7 @@ def test_the_bureau_sees_every_street_ranked_with_a_link_to_each_scorecard(clien
     assert rows(html, "score") == [str(s.pk) for s in sorted([zhongxin, shuiguo], key=lambda s: s.rank)]
     assert scored.unit_url("street", places["zhongxin_street"]) in html
     assert scored.unit_url("street", places["shuiguo_street"]) in html
-    assert f"{scored.label}, run 1" in html and "rules in force from 2000-01-01" in html
+    assert f"{scored.label}, run 1" in html and "system default rules" in html
 
 
 def test_the_rankings_default_to_the_latest_closed_month(client_for, people, scored):
@@ -133,9 +133,9 @@ def test_a_units_scorecard_writes_out_the_formula_every_count_the_terms_and_the_
         street.score
     )
     terms = html[html.find('id="terms"') : html.find('id="counts"')]
-    assert "<code>on_time</code> / <code>handled</code> = 2 / 3" in terms
-    assert "1 − <code>reworked</code> / <code>handled</code> = 1 − 0 / 3" in terms
-    assert "<code>yellow</code> = 1" in terms and "26.67" in terms and "79.80 → 79.80" in terms
+    assert "on time 2 / handled 3" in terms
+    assert "1 − reworked 0 / handled 3" in terms
+    assert "yellow slips 1" in terms and "26.67" in terms and "79.80 → 79.80" in terms
 
 
 DRILLABLE_ORDER = (
@@ -392,3 +392,37 @@ def test_the_admin_shows_rules_periods_and_runs_read_only(client_for, scored, mo
     client = client_for(get_user_model().objects.create_superuser("root", password="x"))
     assert client.get(f"/admin/assessment/{model}/").status_code == 200
     assert client.get(f"/admin/assessment/{model}/add/").status_code == 403
+
+
+# In Chinese, in the words of docs/glossary.md
+
+
+def test_a_units_scorecard_in_chinese_names_its_counts_in_words_and_its_rates_in_percent(
+    client_for, people, places, scored
+):
+    url = scored.unit_url("street", places["zhongxin_street"])
+    html = client_for(people.bureau, "zh-hans").get(url).content.decode()
+    assert "按期答复 2 / 承办 3" in html and "66.7%" in html
+    assert "黄色督办单 1" in html
+    assert "<code>" not in html
+    text = re.sub(r"<[^>]+>", " ", html)  # what the reader sees, not the links' addresses
+    for variable in ("on_time", "handled", "completed", "reworked", "return_visited", "yellow"):
+        assert variable not in text, variable
+
+
+def test_the_rules_page_in_chinese_calls_the_built_in_rules_system_defaults_since_the_start(client_for, people, scored):
+    html = client_for(people.bureau, "zh-hans").get("/assessment/rules/").content.decode()
+    assert "系统默认规则" in html and "自系统启用起" in html
+    assert "<td>2000-01-01</td>" not in html and "DESIGN" not in html and "domain.md" not in html
+    ranking = client_for(people.bureau, "zh-hans").get(f"/assessment/?period={scored.label}").content.decode()
+    assert "系统默认规则" in ranking and "2000-01-01" not in ranking
+
+
+def test_the_staff_ranking_in_chinese_counts_reports_filed_not_expense_reports(client_for, people, scored):
+    client = client_for(people.bureau, "zh-hans")
+    html = client.get(f"/assessment/?period={scored.label}&level=grid_manager").content.decode()
+    ranking = html[html.find('id="ranking"') : html.find("</table>", html.find('id="ranking"'))]
+    assert "<th>姓名</th>" in ranking and "上报件数" in ranking and "户数" in ranking
+    assert "明细单" not in ranking and "名称" not in ranking
+    units = client.get(f"/assessment/?period={scored.label}&level=street").content.decode()
+    assert "按期办结率" in units and "返工率" in units and "返工次数" not in units

@@ -41,6 +41,15 @@ def test_the_board_lists_open_slips_for_the_command_center_and_the_bureau_only(s
         assert client_for(user).get("/appeals/supervision/").status_code == 404
 
 
+def test_in_chinese_a_slip_is_closed_with_the_button_xiaohao_not_a_bill_settled(slipped, people, client_for):
+    (appeal,) = slipped(1)
+    board = client_for(people.center, "zh-hans").get("/appeals/supervision/").content.decode()
+    detail = client_for(people.center, "zh-hans").get(f"/appeals/{appeal.pk}/").content.decode()
+    for html in (board, detail):
+        assert '<button type="submit">销号</button>' in html
+        assert "结账" not in html
+
+
 def test_the_board_filters_by_colour_and_state(slipped, people, client_for):
     slipped(2)
     client = client_for(people.center)

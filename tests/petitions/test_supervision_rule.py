@@ -1,4 +1,4 @@
-"""The colour rule of DESIGN.md §4 as a pure function: examples at the edges, and properties."""
+"""The colour rule of docs/domain.md §4 as a pure function: examples at the edges, and properties."""
 
 import datetime
 

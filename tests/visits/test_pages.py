@@ -78,6 +78,10 @@ def test_coverage_page_drills_down_and_exports(client_for, people, campaign, cad
     client = client_for(people.center)
     page = client.get(f"/visits/campaigns/{campaign.pk}/coverage/?node={district.pk}").content.decode()
     assert f"?node={streets['中心街街道'].pk}" in page
+    visited = campaign.assignments.filter(visited_on__isnull=False).count()
+    assert visited == 1
+    # A percentage, never a bare ratio like (0.7).
+    assert f"({round(visited / campaign.assignments.count() * 100)}%)" in page
     assert client.get(f"/visits/campaigns/{campaign.pk}/coverage/?node={a.community_id}").status_code == 200
     response = client.get(f"/visits/campaigns/{campaign.pk}/coverage.xlsx?node={district.pk}")
     wb = load_workbook(io.BytesIO(response.content))
