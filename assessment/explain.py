@@ -63,7 +63,7 @@ def unit_terms(score: UnitScore, rules: RuleSet) -> tuple[list[Term], Decimal]:
     terms = [
         Term(_("On-time completion"), rules.on_time, "on_time", "handled", c.on_time_rate, 0),
         Term(_("Completion"), rules.completion, "completed", "handled", c.completion_rate, 0),
-        Term(_("Satisfaction"), rules.satisfaction, "satisfied", "rated", c.satisfaction_rate, 0),
+        Term(_("Satisfaction rate"), rules.satisfaction, "satisfied", "rated", c.satisfaction_rate, 0),
         Term(_("No rework (1 − rework rate)"), rules.no_rework, "reworked", "handled", 1 - c.rework_rate, 0),
     ]
     terms[-1].complement = True
