@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from accounts.roles import REGISTRY_EDITORS, REVEAL_PERSONAL_DATA
@@ -84,8 +85,9 @@ def registry_map(request):
                 "tags": _("Special populations"),
                 "open": _("Open the household page"),
                 "none": _("Nothing found."),
-                "households": _("households"),
-                "residents": _("residents"),
+                # After a number on the map's tooltips: "257 户 · 650 人".
+                "households": pgettext("unit", "households"),
+                "residents": pgettext("unit", "residents"),
                 "tagged": _("in special populations"),
             },
         },

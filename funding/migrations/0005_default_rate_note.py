@@ -1,17 +1,17 @@
-"""The first rate's note named a file outside the project; it now says what the rate is, in the
-words of the pages."""
+"""The first rate's note cited a section of a design file outside the project; it now says what
+the rate is, in the words of the pages. A note someone wrote by hand is kept."""
 
 import datetime
 
 from django.db import migrations
 
-OLD_NOTES = ("60 yuan per household per year (DESIGN.md §7)", "60 yuan per household per year (docs/domain.md §7)")
 NOTE = "每户每年 60 元（市中区网格化管理经费标准）"
 
 
 def reword(apps, schema_editor):
     FundingRate = apps.get_model("funding", "FundingRate")
-    FundingRate.objects.filter(effective_from=datetime.date(2000, 1, 1), note__in=OLD_NOTES).update(note=NOTE)
+    first = FundingRate.objects.filter(effective_from=datetime.date(2000, 1, 1))
+    first.filter(note__startswith="60 yuan per household per year (", note__endswith="§7)").update(note=NOTE)
 
 
 class Migration(migrations.Migration):
