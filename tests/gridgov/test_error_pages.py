@@ -64,3 +64,14 @@ def test_an_anonymous_visitor_is_offered_the_login_on_a_404(settings):
     response = Client(headers={"accept-language": "zh-hans"}).get("/no-such-page/")
     assert response.status_code == 404
     assert "/login/?next=/no-such-page/" in response.content.decode()
+
+
+def test_an_expired_form_shows_the_sites_page_in_chinese(settings, people):
+    settings.DEBUG = False
+    client = Client(enforce_csrf_checks=True, headers={"accept-language": "zh-hans"})
+    client.force_login(people.zhongxin)
+    response = client.post("/notifications/read/", {})
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "表单已过期" in page and "返回" in page
+    assert "CSRF" not in page
