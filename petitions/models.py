@@ -318,7 +318,7 @@ class AppealPhoto(models.Model):
     def __str__(self) -> str:
         return f"{self.appeal_id}: {self.image.name}"
 
-    # Never image.url: there is no public /media/; gridgov.files checks the viewer's scope.
+    # Not the storage URL: there is no public /media/; gridgov.files checks the viewer's scope.
     @property
     def url(self) -> str:
         return file_url("appeal-photo", self.pk)

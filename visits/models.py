@@ -162,7 +162,7 @@ class VisitPhoto(models.Model):
     def __str__(self) -> str:
         return self.image.name
 
-    # Never image.url: there is no public /media/; gridgov.files checks the viewer's scope.
+    # Not the storage URL: there is no public /media/; gridgov.files checks the viewer's scope.
     @property
     def url(self) -> str:
         return file_url("visit-photo", self.pk)

@@ -134,7 +134,7 @@ class Receipt(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    # Never file.url: there is no public /media/; gridgov.files checks the viewer's scope.
+    # Not the storage URL: there is no public /media/; gridgov.files checks the viewer's scope.
     @property
     def url(self) -> str:
         return file_url("receipt", self.pk)

@@ -2,6 +2,7 @@
 (gridgov/files.py): appeal photos, visit photos, receipts; thumbnails; the web server hand-off."""
 
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -223,3 +224,18 @@ def test_the_visit_page_shows_its_photo_through_the_file_view_to_the_visitor_and
 def test_the_appeal_api_links_photos_through_the_file_view(uploads, people, client_for):
     data = client_for(people.center).get(f"/api/appeals/{uploads.appeal_photo.appeal_id}/").json()
     assert [p["url"] for p in data["photos"]] == [uploads.appeal_photo.url]
+
+
+def test_no_page_or_module_links_an_upload_by_its_storage_url():
+    # FieldFile.url would point at /media/, which nothing serves: every link goes through the
+    # scope-checked view (the models' .url and .thumbnail_url).
+    root = Path(__file__).resolve().parents[2]
+    pattern = re.compile(r"\b(?:image|file)\.url\b|MEDIA_URL")
+    sources = [
+        p
+        for p in [*root.glob("*/**/*.py"), *root.glob("templates/**/*.html")]
+        if ".venv" not in p.parts and "tests" not in p.parts and p.name != "settings.py"
+    ]
+    assert len(sources) > 50
+    offenders = [str(p.relative_to(root)) for p in sources if pattern.search(p.read_text(encoding="utf-8"))]
+    assert offenders == []
