@@ -1,5 +1,6 @@
-# GridGov: `make run` serves the demo district; `make test` runs the test suite.
-# Both work on a fresh machine with Python 3.11: they create .venv and install what they need.
+# GridGov: `make run` serves the demo district as its users see it; `make dev` the same with
+# Django's debug pages; `make test` runs the test suite.
+# All work on a fresh machine with Python 3.11: they create .venv and install what they need.
 
 PYTHON ?= python3.11
 VENV ?= .venv
@@ -10,7 +11,7 @@ PORT ?= 8000
 # Development defaults; production sets SECRET_KEY and leaves DJANGO_DEBUG off (docs/deploy.md).
 export DJANGO_DEBUG ?= 1
 
-.PHONY: run test venv install migrate seed lint format messages bench clean
+.PHONY: run dev static test venv install migrate seed lint format messages bench clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "$(PYTHON) not found; set PYTHON=/path/to/python3.11"; exit 1; }
@@ -29,7 +30,7 @@ seed: migrate
 
 # The web server, a Celery worker with embedded beat, the demo district if the database
 # is empty, and the demo logins. Ctrl-C stops all of it.
-run: seed
+define serve
 	@mkdir -p var
 	@echo "Starting the Celery worker and beat (log: var/celery.log) …"
 	@$(BIN)/celery -A gridgov worker --beat --loglevel INFO --concurrency 2 \
@@ -37,7 +38,26 @@ run: seed
 	echo $$! > var/celery.pid; \
 	trap 'kill $$(cat var/celery.pid) 2>/dev/null; rm -f var/celery.pid' EXIT INT TERM; \
 	echo ""; echo "GridGov is at http://$(HOST):$(PORT)/  (API docs: http://$(HOST):$(PORT)/api/docs/)"; echo ""; \
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	$(BIN)/python manage.py runserver $(1) $(HOST):$(PORT)
+endef
+
+# `make run`: DEBUG off, as in production: the site's own error pages, collected and hashed
+# static files. GRIDGOV_DEMO makes that safe on this machine only: a secret key generated once
+# into var/secret_key, the development personal-data keys (the demo district stays readable,
+# whether seeded by run or dev), localhost only, cookies over plain http (docs/configuration.md).
+run: export DJANGO_DEBUG = 0
+run: export GRIDGOV_DEMO = 1
+run: seed static
+	$(call serve,--noreload)
+
+# `make dev`: the same with DEBUG on: Django's debug pages, static files from the source
+# folders, code reloaded on save.
+dev: export DJANGO_DEBUG = 1
+dev: seed
+	$(call serve,)
+
+static: install
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 
 test: install
 	$(BIN)/ruff check .

@@ -12,6 +12,9 @@ class GridGovAdminConfig(SimpleAdminConfig):
 
     def ready(self):
         super().ready()
+        # GridGov's own system checks; this config is the project package's one hook.
+        from gridgov import checks  # noqa: F401
+
         for app_config in apps.get_app_configs():
             if app_config.name != "leaflet" and module_has_submodule(app_config.module, "admin"):
                 import_module(f"{app_config.name}.admin")

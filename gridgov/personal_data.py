@@ -18,8 +18,8 @@ Keys: each variable holds one or more comma-separated keys, newest first (Fernet
 url-safe base64 of 32 bytes: `python -c "from cryptography.fernet import Fernet;
 print(Fernet.generate_key().decode())"`); decryption tries each, so a key can be rotated.
 Hashes use the first hash key only: rotating it means recomputing the hash columns. With
-DEBUG on and a variable unset, a fixed development key is used; without DEBUG the process
-refuses to seal or open anything (settings.GRIDGOV_DEVELOPMENT_KEYS).
+DEBUG on (or `make run`'s GRIDGOV_DEMO) and a variable unset, a fixed development key is used;
+otherwise the process refuses to seal or open anything (settings.GRIDGOV_DEVELOPMENT_KEYS).
 """
 
 import base64

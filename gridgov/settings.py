@@ -26,11 +26,30 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 
 DEBUG = env_bool("DJANGO_DEBUG")
+# `make run`: the product as its users see it (DEBUG off: the site's own error pages, collected
+# static files) on this machine over plain http, with the demo district's data readable. Never
+# in production: `manage.py check --deploy` refuses it (gridgov/checks.py).
+DEMO = env_bool("GRIDGOV_DEMO")
+
+
+def demo_secret_key() -> str:
+    """A key generated once for this checkout (var/secret_key), so sessions survive restarts."""
+    path = VAR_DIR / "secret_key"
+    if not path.exists():
+        import secrets
+
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(50))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
 
 # The development key is accepted only with DEBUG on; production refuses to start without
 # a key of its own.
 DEVELOPMENT_SECRET_KEY = "gridgov-development-key-not-for-production"
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
+if not SECRET_KEY and DEMO and not DEBUG:
+    SECRET_KEY = demo_secret_key()
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("SECRET_KEY is not set. Set it, or set DJANGO_DEBUG=1 for development.")
@@ -38,7 +57,7 @@ if not SECRET_KEY:
 elif SECRET_KEY == DEVELOPMENT_SECRET_KEY and not DEBUG:
     raise ImproperlyConfigured("SECRET_KEY is the development key; production needs a key of its own.")
 
-ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
+ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG or DEMO else "")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
@@ -142,7 +161,9 @@ if REDIS_URL:
         # often: by default it scans about every 100 s.
         CELERY_BROKER_TRANSPORT_OPTIONS |= {"unacked_restore_interval": 1, "unacked_restore_throttle": 1}
 else:
-    CELERY_BROKER_URL = "filesystem://"
+    # A host in the URL, though the transport ignores it: without one kombu logs "No hostname
+    # was supplied" on every connection (each enqueue, every seeding and command).
+    CELERY_BROKER_URL = "filesystem://localhost/"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(BROKER_DIR / "queue"),
         "data_folder_out": str(BROKER_DIR / "queue"),
@@ -202,9 +223,13 @@ STORAGES = {
 }
 
 if not DEBUG:
-    SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", True)
+    # The demo is plain http on this machine: a Secure cookie would never come back.
+    SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", not DEMO)
     CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # Behind nginx with TLS (docs/deploy.md): redirect plain http, and tell browsers to stay on https.
+    SECURE_SSL_REDIRECT = env_bool("DJANGO_SSL_REDIRECT")
+    SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "0"))
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -281,5 +306,12 @@ GRIDGOV_SUPERVISION = {
 # Personal data keys (gridgov.personal_data) are read from GRIDGOV_DATA_KEY and
 # GRIDGOV_HASH_KEY there, not here, so they never sit in the settings object. Fixed
 # development keys stand in for unset ones only when DJANGO_DEBUG was on at start-up (decided
-# here, like SECRET_KEY's, so that a test run's DEBUG=False does not change it).
-GRIDGOV_DEVELOPMENT_KEYS = DEBUG
+# here, like SECRET_KEY's, so that a test run's DEBUG=False does not change it). The demo
+# (`make run`) keeps them, so the district seeded by `make dev` stays readable in both.
+GRIDGOV_DEVELOPMENT_KEYS = DEBUG or DEMO
+# Uploads (appeal and visit photos, receipts) are personal data: no public /media/ URL; the one
+# view in gridgov/files.py checks the viewer's scope first. In production it hands the file to
+# the web server: "x-accel-redirect" (nginx; an `internal` location at GRIDGOV_FILES_INTERNAL_URL
+# aliasing MEDIA_ROOT) or "x-sendfile" (Apache, lighttpd); unset, Django streams it. docs/deploy.md.
+GRIDGOV_FILES_SENDFILE = os.environ.get("GRIDGOV_FILES_SENDFILE", "").strip().lower()
+GRIDGOV_FILES_INTERNAL_URL = os.environ.get("GRIDGOV_FILES_INTERNAL_URL", "/protected-media/")

@@ -3,6 +3,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from gridgov.files import serve_file
+
 urlpatterns = [
     path("", include("grids.urls")),
     path("appeals/", include("petitions.urls")),
@@ -15,6 +17,9 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
+    # Uploads: no public /media/; this view checks the viewer's scope (gridgov/files.py).
+    path("files/<slug:kind>/<int:pk>/", serve_file, name="file"),
+    path("files/<slug:kind>/<int:pk>/thumbnail/", serve_file, {"thumbnail": True}, name="file-thumbnail"),
     path("admin/", admin.site.urls),
     path("api/", include("gridgov.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

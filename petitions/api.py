@@ -96,11 +96,11 @@ class EventSerializer(serializers.ModelSerializer):
         return action_label(event.action)
 
     def get_photos(self, event) -> list[str]:
-        return [p.image.url for p in event.photos.all()]
+        return [p.url for p in event.photos.all()]
 
 
 class PhotoSerializer(serializers.ModelSerializer):
-    url = serializers.CharField(source="image.url", read_only=True)
+    url = serializers.CharField(read_only=True)
 
     class Meta:
         model = AppealPhoto

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from gridgov.files import file_url, thumbnail_url
 from grids.models import Department, GridNode
 
 
@@ -316,6 +317,15 @@ class AppealPhoto(models.Model):
 
     def __str__(self) -> str:
         return f"{self.appeal_id}: {self.image.name}"
+
+    # Not the storage URL: there is no public /media/; gridgov.files checks the viewer's scope.
+    @property
+    def url(self) -> str:
+        return file_url("appeal-photo", self.pk)
+
+    @property
+    def thumbnail_url(self) -> str:
+        return thumbnail_url("appeal-photo", self.pk)
 
 
 class ExtensionStatus(models.TextChoices):

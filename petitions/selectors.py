@@ -57,6 +57,12 @@ def appeal_list(user) -> QuerySet[Appeal]:
     )
 
 
+def appeal_photos(user) -> QuerySet[AppealPhoto]:
+    """Photos of the appeals the user may see (gridgov.files serves them): a grid worker's
+    report, a unit's reply proof, the reporter's own."""
+    return AppealPhoto.objects.filter(appeal__in=Appeal.objects.visible_to(user))
+
+
 def appeal_queue(user, tab: str = "mine", now: datetime.datetime | None = None) -> QuerySet[Appeal]:
     """The handling queue (待办): cases dispatched to the user's unit and not yet replied."""
     now = now or timezone.now()

@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from gridgov.files import file_url, thumbnail_url
 from grids.models import GridNode
 from petitions.models import Appeal, ServiceModule
 from residents.models import Household, Resident, ResidentTag
@@ -160,6 +161,15 @@ class VisitPhoto(models.Model):
 
     def __str__(self) -> str:
         return self.image.name
+
+    # Not the storage URL: there is no public /media/; gridgov.files checks the viewer's scope.
+    @property
+    def url(self) -> str:
+        return file_url("visit-photo", self.pk)
+
+    @property
+    def thumbnail_url(self) -> str:
+        return thumbnail_url("visit-photo", self.pk)
 
 
 class Opinion(models.Model):

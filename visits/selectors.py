@@ -11,7 +11,7 @@ from accounts.scopes import scope_for
 from grids.models import GridNode, Level
 from residents.models import Household, ResidentTag
 
-from .models import Campaign, CampaignAssignment, DiaryEntry, FollowUp, Opinion, ProxyService, Visit
+from .models import Campaign, CampaignAssignment, DiaryEntry, FollowUp, Opinion, ProxyService, Visit, VisitPhoto
 
 
 def campaigns(user):
@@ -56,12 +56,27 @@ def visits(user):
     )
 
 
+def visible_visits(user):
+    """The visits a user may open: those located in their subtree, and the cadre's own visits
+    wherever their post is (the detail page and the photos' file view share this rule)."""
+    scope = scope_for(user)
+    if scope.everything:
+        # Not located_q() | Q(visitor=...): an empty Q() or-ed with a condition is just the
+        # condition, which would hide every visit but the district staff's own.
+        return Visit.objects.all()
+    return Visit.objects.filter(scope.located_q() | Q(visitor=user))
+
+
+def visit_photos(user):
+    """Photos of the visits the user may open (gridgov.files serves them)."""
+    return VisitPhoto.objects.filter(visit__in=visible_visits(user))
+
+
 def visit_detail(user, pk: int) -> Visit:
     """One visit with its opinions and what became of each appeal (the cadre who made it sees
     it too, wherever their post is)."""
-    scope = scope_for(user)
     return (
-        Visit.objects.filter(scope.located_q() | Q(visitor=user))
+        visible_visits(user)
         .select_related("household", "visitor", "campaign")
         .prefetch_related(
             "opinions__appeal__handling_node",

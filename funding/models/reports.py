@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from gridgov.files import file_url
 from grids.models import GridNode
 
 from .ledger import SUBSIDY_CATEGORIES, Category
@@ -132,6 +133,11 @@ class Receipt(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    # Not the storage URL: there is no public /media/; gridgov.files checks the viewer's scope.
+    @property
+    def url(self) -> str:
+        return file_url("receipt", self.pk)
 
 
 class ReportEvent(models.Model):

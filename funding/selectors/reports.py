@@ -9,10 +9,12 @@ from django.utils import timezone
 from accounts.roles import Role
 from grids.models import Assignment
 
+from ..access import can_read_funding
 from ..models import (
     SUBSIDY_CATEGORIES,
     ExpenseLine,
     ExpenseReport,
+    Receipt,
     ReportStatus,
     Voucher,
 )
@@ -31,6 +33,14 @@ def visible_reports(user) -> QuerySet[ExpenseReport]:
         .annotate(total_fen=Coalesce(Sum("lines__amount_fen"), Value(0)), line_count=Count("lines"))
         .order_by("-year", "-month", "street__code")
     )
+
+
+def visible_receipts(user) -> QuerySet[Receipt]:
+    """Receipts of the reports the user may open (gridgov.files serves them); none for users
+    funding is not for."""
+    if user is not None and not can_read_funding(user):
+        return Receipt.objects.none()
+    return Receipt.objects.filter(report__in=_scoped(ExpenseReport.objects.all(), user))
 
 
 def report_detail(user, pk: int) -> ExpenseReport:

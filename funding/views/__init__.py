@@ -4,7 +4,7 @@ actual, ledger, flags and late reports. Every list exports to .xlsx with ?format
 from .ledger import account_detail, ledger, voucher_detail, voucher_list
 from .manage import manage
 from .overview import budget_vs_actual, flag_list, home, street_detail
-from .reports import late_list, receipt_download, report_detail, report_list, report_new, report_print
+from .reports import late_list, report_detail, report_list, report_new, report_print
 
 __all__ = [
     "account_detail",
@@ -14,7 +14,6 @@ __all__ = [
     "late_list",
     "ledger",
     "manage",
-    "receipt_download",
     "report_detail",
     "report_list",
     "report_new",

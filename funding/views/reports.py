@@ -1,7 +1,7 @@
 """The monthly expense report pages: list and review queue, prepare, submit, review, print."""
 
 from django.contrib import messages
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,7 +16,7 @@ from ..access import is_auditor, is_street_officer
 from ..api import year_param
 from ..exports import xlsx_response
 from ..forms import LineForm, ReceiptForm, ReportNewForm, ReviewForm
-from ..models import Category, ExpenseReport, Receipt, ReportStatus
+from ..models import Category, ExpenseReport, ReportStatus
 from .common import funding_page, wants_xlsx
 
 REPORT_HEADERS = [
@@ -182,14 +182,6 @@ def report_print(request, pk: int):
     """The report as the paper form (拨付经费使用明细单), for printing or saving as PDF."""
     report = _report_or_404(request.user, pk)
     return render(request, "funding/report_print.html", {"report": report, "by_category": _by_category(report)})
-
-
-@funding_page
-def receipt_download(request, pk: int):
-    receipt = get_object_or_404(Receipt.objects.select_related("report"), pk=pk)
-    if not selectors.visible_reports(request.user).filter(pk=receipt.report_id).exists():
-        raise Http404
-    return FileResponse(receipt.file.open("rb"), as_attachment=False, filename=receipt.name)
 
 
 @funding_page

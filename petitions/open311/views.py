@@ -154,7 +154,7 @@ def _request(appeal: Appeal, request) -> dict:
         "zipcode": "",
         "lat": appeal.lat,
         "long": appeal.lon,
-        "media_url": request.build_absolute_uri(photos[0].image.url) if photos else "",
+        "media_url": request.build_absolute_uri(photos[0].url) if photos else "",
     }
 
 
