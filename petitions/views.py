@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from accounts.roles import REVEAL_PERSONAL_DATA, Role
 from accounts.scopes import scope_for
 from gridgov.errors import DomainError, InvalidInput
+from grids import selectors as grid_selectors
 from grids.models import Department, GridNode, Level
 
 from . import selectors, services
@@ -134,6 +135,9 @@ def appeal_detail(request, pk: int):
         "slips": list(selectors.slip_list(request.user).filter(appeal_id=appeal.pk).order_by("issued_at", "id")),
         "can_supervise": request.user.is_superuser or scope_for(request.user).has_role(*SUPERVISORS),
         "slip_colours": [c for c in Colour.choices if c[0]],
+        # The map's unit grid comes with the page: whoever may see the appeal sees where it
+        # is, a department officer included (they see no grid tree, so the tree API says 404).
+        "unit_grid_outline": grid_selectors.outline_feature(appeal.unit_grid) if appeal.unit_grid_id else None,
     }
     if "dispatch" in actions:
         context["departments"], context["nodes"] = _units()

@@ -42,8 +42,7 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, settings):
-    settings.LEAFLET_CONFIG = {**settings.LEAFLET_CONFIG, "TILES": []}  # no tile server here
+def page(browser):
     context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 860})
     page = context.new_page()
     page.set_default_timeout(15_000)
