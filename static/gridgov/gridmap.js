@@ -20,10 +20,14 @@
   };
 
   // -- The base map ------------------------------------------------------------------------
-  // Which names are written at which zoom: the district's when the whole district is small
-  // on screen, the streets' at district view, the communities' from the zoom at which a
-  // typical community (about 1.5 km across) is wider than its name.
-  const LABEL_LEVEL_BY_ZOOM = (zoom) => (zoom <= 10 ? 0 : zoom <= 12 ? 1 : 2);
+  // Which names are written: those of the finest level (district, streets, communities) whose
+  // typical area is wide enough on screen to hold a name, so that the district's communities
+  // are named when zoomed in and its streets at district view, whatever the district's size.
+  const LABEL_ROOM_PX = 90;
+  const median = (values) => {
+    const sorted = [...values].sort((a, b) => a - b);
+    return sorted.length ? sorted[Math.floor(sorted.length / 2)] : 0;
+  };
   const OUTLINE = {
     0: { color: "#4b5863", weight: 3, opacity: 0.9 },
     1: { color: "#5f6b78", weight: 2, opacity: 0.85, dashArray: "10 4 2 4" }, // 街道/乡镇界: dash-dot
@@ -89,15 +93,21 @@
               className: `gridgov-label gridgov-label-${p.level}`,
               pane: "gridgov-labels",
             });
-            label.area = (b.getEast() - b.getWest()) * (b.getNorth() - b.getSouth());
+            label.width = b.getEast() - b.getWest(); // degrees of longitude
+            label.area = label.width * (b.getNorth() - b.getSouth());
             byLevel[p.level].push(label);
           },
         }).addTo(map);
         Object.values(byLevel).forEach((labels) => labels.sort((a, b) => b.area - a.area));
+        const widths = Object.fromEntries(Object.entries(byLevel).map(([level, labels]) => [level, median(labels.map((l) => l.width))]));
+        const labelLevel = () => {
+          const pxPerDegree = (256 * 2 ** map.getZoom()) / 360;
+          return [2, 1, 0].find((level) => byLevel[level].length && widths[level] * pxPerDegree >= LABEL_ROOM_PX) ?? 0;
+        };
         const groups = Object.fromEntries(Object.entries(byLevel).map(([level, labels]) => [level, L.layerGroup(labels)]));
         let shown = null;
         const update = () => {
-          const level = String(LABEL_LEVEL_BY_ZOOM(map.getZoom()));
+          const level = String(labelLevel());
           if (shown !== level) {
             if (shown !== null) groups[shown].remove();
             groups[level].addTo(map);
@@ -118,8 +128,10 @@
   };
 
   // Every Leaflet map of the site (django-leaflet fires map:init before the page's callback).
+  GridGov.maps = {}; // by container id, for the browser tests and the console
   window.addEventListener("map:init", (event) => {
-    const { map, options } = event.detail;
+    const { id, map, options } = event.detail;
+    GridGov.maps[id] = map;
     const layers = (options && options.djoptions && options.djoptions.layers) || [];
     GridGov.drawBase(map, { tiles: layers.length > 0 });
   });
@@ -150,7 +162,8 @@
             }
           },
         }).addTo(map);
-        if (collection.features.length) map.fitBounds(layer.getBounds());
+        // No animation: the map is at its final view once "loaded" is set.
+        if (collection.features.length) map.fitBounds(layer.getBounds(), { animate: false });
         container.dataset.features = String(collection.features.length);
         container.classList.add("loaded");
       })

@@ -34,9 +34,12 @@
     showLocated(lon, lat);
   }
 
-  function outlineLayer(collection) {
+  const GRID_STYLE = { color: "#555", weight: 1, fillColor: "#9bb7d4", fillOpacity: 0.25 };
+  const UNIT_STYLE = { color: "#1f5fbf", weight: 2, fillColor: "#5b8fd9", fillOpacity: 0.2 };
+
+  function outlineLayer(collection, style = GRID_STYLE) {
     return L.geoJSON(collection, {
-      style: { color: "#555", weight: 1, fillColor: "#9bb7d4", fillOpacity: 0.25 },
+      style,
       onEachFeature: (f, l) => l.bindTooltip(GridGov.textNode(`${f.properties.name} · ${f.properties.code}`)),
     });
   }
@@ -72,9 +75,14 @@
     const lon = JSON.parse(document.getElementById("appeal-lon").textContent);
     const lat = JSON.parse(document.getElementById("appeal-lat").textContent);
     const unit = document.getElementById("unit-grid");
-    if (unit) outlineLayer(JSON.parse(unit.textContent)).addTo(map);
     L.marker([lat, lon]).addTo(map);
-    map.setView([lat, lon], 15);
+    if (unit) {
+      // The whole unit grid in view (the point is inside it), not closer than street level.
+      const layer = outlineLayer(JSON.parse(unit.textContent), UNIT_STYLE).addTo(map);
+      map.fitBounds(layer.getBounds(), { maxZoom: 17, padding: [20, 20], animate: false });
+    } else {
+      map.setView([lat, lon], 15);
+    }
     map.getContainer().classList.add("loaded");
   };
 
