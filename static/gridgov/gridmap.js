@@ -10,6 +10,12 @@
   "use strict";
   const GridGov = (window.GridGov = window.GridGov || {});
 
+  // Leaflet's zoom buttons say "Zoom in"/"Zoom out" on hover: in the page's language instead
+  // (templates/gridgov/_map_scripts.html). Set before any map exists (maps start on "load").
+  const text = (document.currentScript && document.currentScript.dataset) || {};
+  if (text.zoomIn) L.Control.Zoom.prototype.options.zoomInTitle = text.zoomIn;
+  if (text.zoomOut) L.Control.Zoom.prototype.options.zoomOutTitle = text.zoomOut;
+
   const ESCAPES = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
   GridGov.esc = (value) => String(value ?? "").replace(/[&<>"']/g, (c) => ESCAPES[c]);
   GridGov.textNode = (value, className) => {

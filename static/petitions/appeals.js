@@ -109,10 +109,12 @@
     const gps = document.getElementById("use-gps");
     if (!gps) return;
     gps.addEventListener("click", () => {
-      if (!navigator.geolocation) { gps.textContent = "GPS ✗"; return; }
+      // The phone's own error text is in the browser's language (often English): kept in title.
+      const failed = (message) => { gps.textContent = `✗ ${gps.dataset.failed}`; gps.title = message || ""; };
+      if (!navigator.geolocation) { failed(""); return; }
       navigator.geolocation.getCurrentPosition(
-        (pos) => { setPoint(pos.coords.longitude, pos.coords.latitude); gps.textContent = "GPS ✓"; },
-        (err) => { gps.textContent = `GPS ✗ ${err.message}`; },
+        (pos) => { setPoint(pos.coords.longitude, pos.coords.latitude); gps.textContent = `✓ ${gps.dataset.found}`; },
+        (err) => failed(err.message),
         { enableHighAccuracy: true, timeout: 15000 },
       );
     });

@@ -46,6 +46,7 @@ def test_street_officers_grid_and_household_maps_draw_the_base_map_without_any_o
     assert communities & set(labels), labels  # the street's page: its communities are named
     assert page.locator("#gridmap .leaflet-tile").count() == 0
     assert "OpenStreetMap" not in page.locator("#gridmap .leaflet-control-attribution").inner_text()
+    assert page.locator("#gridmap .leaflet-control-zoom-in").get_attribute("title") == "放大"
     screenshot("map-street-node")
 
     community = streets["中心街街道"].get_children().order_by("code").first()
@@ -116,6 +117,18 @@ def test_hotline_and_grid_worker_intake_maps_draw_the_base_map_and_take_a_click(
     assert page.locator("#located").inner_text() == f"{unit.name} · {unit.code}"
     assert page.locator("#pickmap .leaflet-marker-icon").count() == 1
     screenshot("map-grid-worker-report")
+
+    # GPS puts the place on the map as well; a refusal says so in Chinese.
+    page.evaluate("() => { document.getElementById('located').className = ''; }")
+    page.context.grant_permissions(["geolocation"])
+    page.context.set_geolocation({"latitude": point.y, "longitude": point.x})
+    page.click("#use-gps")
+    page.wait_for_selector("#use-gps:has-text('已获取位置')")
+    page.wait_for_selector("#located.ok")
+    assert page.locator("#pickmap .leaflet-marker-icon").count() == 1
+    page.context.clear_permissions()
+    page.click("#use-gps")
+    page.wait_for_selector("#use-gps:has-text('无法获取位置')")
 
 
 def test_department_officer_sees_the_map_of_the_appeals_unit_grid(
