@@ -30,6 +30,18 @@ def root_nodes(user) -> list[GridNode]:
     )
 
 
+def scope_bounds(user) -> list[list[float]] | None:
+    """[[south, west], [north, east]] (Leaflet's order) around the tops of the user's scope, for
+    a map to open on their own area; None for a user with no post on the tree."""
+    roots = root_nodes(user)
+    if not roots:
+        return None
+    return [
+        [min(n.min_lat for n in roots), min(n.min_lon for n in roots)],
+        [max(n.max_lat for n in roots), max(n.max_lon for n in roots)],
+    ]
+
+
 def visible_ancestors(user, node: GridNode) -> list[GridNode]:
     """The breadcrumb down to `node`, leaving out ancestors above the user's scope."""
     return list(node.get_ancestors().filter(scope_for(user).node_q()).only("id", "code", "name", "level"))

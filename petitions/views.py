@@ -354,8 +354,13 @@ def hotline_address(request):
 def grid_report(request):
     """The grid worker's phone page: module, text, photos and the phone's GPS position."""
     sources = [(Source.GRID, Source.GRID.label), (Source.VISIT, Source.VISIT.label)]
+    # The map opens on the worker's own area, not the whole district.
+    bounds = grid_selectors.scope_bounds(request.user)
     return _intake(
-        request, source="auto", template="petitions/report.html", extra={"sources": sources, "priorities": ()}
+        request,
+        source="auto",
+        template="petitions/report.html",
+        extra={"sources": sources, "priorities": (), "map_bounds": bounds},
     )
 
 

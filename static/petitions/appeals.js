@@ -60,6 +60,8 @@
   // The intake maps (hotline, grid worker's report): a click puts the place on the map.
   window.appealPickMap = function (map) {
     pickMap = map;
+    const area = document.getElementById("pick-bounds"); // the grid worker's own area
+    if (area) map.fitBounds(JSON.parse(area.textContent), { animate: false });
     const root = document.getElementById("district-id");
     const drawn = root ? drawGrid(map, JSON.parse(root.textContent), 2, true) : Promise.resolve();
     map.on("click", (event) => setPoint(event.latlng.lng, event.latlng.lat, { pan: false }));

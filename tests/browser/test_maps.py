@@ -3,6 +3,7 @@ host other than the live server. Each map draws the base map (district, street a
 outlines with their names) from our own data, and writes data into the page as text only."""
 
 import pytest
+from shapely import geometry as geom
 
 from accounts.roles import Role
 from grids.models import GridNode, Level
@@ -105,9 +106,14 @@ def test_hotline_and_grid_worker_intake_maps_draw_the_base_map_and_take_a_click(
     wait_for_base(page, "pickmap")
     # The grid worker taps their own unit grid: the place is filled in and located.
     unit = people.assistant.assignments.get().node
-    from shapely import geometry as geom
-
     point = geom.shape(unit.boundary).representative_point()
+    # The map opens on the worker's own unit grid, not on the whole district.
+    box = [[unit.min_lat, unit.min_lon], [unit.max_lat, unit.max_lon]]
+    assert page.evaluate("b => { const m = GridGov.maps.pickmap; return m.getBoundsZoom(b) === m.getZoom(); }", box)
+    assert page.evaluate("b => GridGov.maps.pickmap.getBounds().contains(b)", box)
+    centre = page.evaluate("() => GridGov.maps.pickmap.getCenter()")
+    assert centre["lat"] == pytest.approx((unit.min_lat + unit.max_lat) / 2, abs=1e-3)
+    assert centre["lng"] == pytest.approx((unit.min_lon + unit.max_lon) / 2, abs=1e-3)
     page.evaluate(
         "([lat, lon]) => { const m = GridGov.maps.pickmap; m.setView([lat, lon], 16, { animate: false });"
         " m.fire('click', { latlng: L.latLng(lat, lon) }); }",
