@@ -30,15 +30,14 @@ def root_nodes(user) -> list[GridNode]:
     )
 
 
-def scope_bounds(user) -> list[list[float]] | None:
-    """[[south, west], [north, east]] (Leaflet's order) around the tops of the user's scope, for
-    a map to open on their own area; None for a user with no post on the tree."""
-    roots = root_nodes(user)
-    if not roots:
+def bounds_of(nodes: list[GridNode]) -> list[list[float]] | None:
+    """[[south, west], [north, east]] (Leaflet's order) around `nodes` (e.g. root_nodes(user),
+    for a map to open on the user's own area); None for no nodes."""
+    if not nodes:
         return None
     return [
-        [min(n.min_lat for n in roots), min(n.min_lon for n in roots)],
-        [max(n.max_lat for n in roots), max(n.max_lon for n in roots)],
+        [min(n.min_lat for n in nodes), min(n.min_lon for n in nodes)],
+        [max(n.max_lat for n in nodes), max(n.max_lon for n in nodes)],
     ]
 
 

@@ -354,13 +354,15 @@ def hotline_address(request):
 def grid_report(request):
     """The grid worker's phone page: module, text, photos and the phone's GPS position."""
     sources = [(Source.GRID, Source.GRID.label), (Source.VISIT, Source.VISIT.label)]
-    # The map opens on the worker's own area, not the whole district.
-    bounds = grid_selectors.scope_bounds(request.user)
+    # The map opens on the worker's own area and draws its grids one level down (a grid
+    # assistant's own unit grid), as the grid pages do.
+    roots = grid_selectors.root_nodes(request.user)
+    areas = [{"id": n.pk, "level": min(n.level + 1, Level.UNIT_GRID)} for n in roots]
     return _intake(
         request,
         source="auto",
         template="petitions/report.html",
-        extra={"sources": sources, "priorities": (), "map_bounds": bounds},
+        extra={"sources": sources, "priorities": (), "map_bounds": grid_selectors.bounds_of(roots), "map_areas": areas},
     )
 
 

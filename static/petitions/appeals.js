@@ -63,7 +63,10 @@
     const area = document.getElementById("pick-bounds"); // the grid worker's own area
     if (area) map.fitBounds(JSON.parse(area.textContent), { animate: false });
     const root = document.getElementById("district-id");
-    const drawn = root ? drawGrid(map, JSON.parse(root.textContent), 2, true) : Promise.resolve();
+    const areas = document.getElementById("pick-areas");
+    const drawn = root
+      ? drawGrid(map, JSON.parse(root.textContent), 2, true)
+      : Promise.all((areas ? JSON.parse(areas.textContent) : []).map((a) => drawGrid(map, a.id, a.level, false)));
     map.on("click", (event) => setPoint(event.latlng.lng, event.latlng.lat, { pan: false }));
     const lon = parseFloat(lonInput().value);
     const lat = parseFloat(latInput().value);

@@ -114,11 +114,10 @@ def test_hotline_and_grid_worker_intake_maps_draw_the_base_map_and_take_a_click(
     centre = page.evaluate("() => GridGov.maps.pickmap.getCenter()")
     assert centre["lat"] == pytest.approx((unit.min_lat + unit.max_lat) / 2, abs=1e-3)
     assert centre["lng"] == pytest.approx((unit.min_lon + unit.max_lon) / 2, abs=1e-3)
-    page.evaluate(
-        "([lat, lon]) => { const m = GridGov.maps.pickmap; m.setView([lat, lon], 16, { animate: false });"
-        " m.fire('click', { latlng: L.latLng(lat, lon) }); }",
-        [point.y, point.x],
-    )
+    # Their own unit grid is drawn on it (the grids one level below their post).
+    assert page.locator("#pickmap .leaflet-overlay-pane path.leaflet-interactive").count() == 1
+    click = "([lat, lon]) => GridGov.maps.pickmap.fire('click', { latlng: L.latLng(lat, lon) })"
+    page.evaluate(click, [point.y, point.x])
     page.wait_for_selector("#located.ok")
     assert page.locator("#located").inner_text() == f"{unit.name} · {unit.code}"
     assert page.locator("#pickmap .leaflet-marker-icon").count() == 1

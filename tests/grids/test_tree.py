@@ -196,7 +196,10 @@ def test_tree_create_refuses_children_under_a_unit_grid():
 
 
 def test_a_map_opens_on_the_users_own_area_or_nowhere_without_a_post(people, streets):
-    from grids.selectors import scope_bounds
+    from grids.selectors import bounds_of, root_nodes
+
+    def scope_bounds(user):
+        return bounds_of(root_nodes(user))
 
     street = streets["中心街街道"]
     assert scope_bounds(people.zhongxin) == [[street.min_lat, street.min_lon], [street.max_lat, street.max_lon]]
