@@ -60,17 +60,18 @@
   // The intake maps (hotline, grid worker's report): a click puts the place on the map.
   window.appealPickMap = function (map) {
     pickMap = map;
+    const lon = parseFloat(lonInput().value);
+    const lat = parseFloat(latInput().value);
+    const placed = !Number.isNaN(lon) && !Number.isNaN(lat); // a form shown again after an error
     const area = document.getElementById("pick-bounds"); // the grid worker's own area
-    if (area) map.fitBounds(JSON.parse(area.textContent), { animate: false });
+    if (area && !placed) map.fitBounds(JSON.parse(area.textContent), { animate: false });
     const root = document.getElementById("district-id");
     const areas = document.getElementById("pick-areas");
     const drawn = root
-      ? drawGrid(map, JSON.parse(root.textContent), 2, true)
+      ? drawGrid(map, JSON.parse(root.textContent), 2, !placed)
       : Promise.all((areas ? JSON.parse(areas.textContent) : []).map((a) => drawGrid(map, a.id, a.level, false)));
     map.on("click", (event) => setPoint(event.latlng.lng, event.latlng.lat, { pan: false }));
-    const lon = parseFloat(lonInput().value);
-    const lat = parseFloat(latInput().value);
-    if (!Number.isNaN(lon) && !Number.isNaN(lat)) setPoint(lon, lat); // a form shown again after an error
+    if (placed) setPoint(lon, lat);
     drawn.then(() => map.getContainer().classList.add("loaded"));
   };
 
@@ -82,7 +83,7 @@
     const unit = document.getElementById("unit-grid");
     L.marker([lat, lon]).addTo(map);
     if (unit) {
-      // The whole unit grid in view (the point is inside it), not closer than street level.
+      // The whole unit grid in view (the point is inside it); a tiny grid no closer than zoom 17.
       const layer = outlineLayer(JSON.parse(unit.textContent), UNIT_STYLE).addTo(map);
       map.fitBounds(layer.getBounds(), { maxZoom: 17, padding: [20, 20], animate: false });
     } else {
