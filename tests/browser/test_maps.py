@@ -99,6 +99,19 @@ def test_hotline_and_grid_worker_intake_maps_draw_the_base_map_and_take_a_click(
     wait_for_base(page, "pickmap")
     screenshot("map-hotline-intake")
 
+    # A form shown again after an error keeps its place on the map.
+    community = GridNode.objects.filter(level=Level.COMMUNITY).order_by("code").first()
+    point = geom.shape(community.boundary).representative_point()
+    page.fill("#id_lon", f"{point.x:.6f}")
+    page.fill("#id_lat", f"{point.y:.6f}")
+    page.evaluate("() => { document.getElementById('intake').noValidate = true; }")
+    page.click("#submit-intake")  # no module, no text
+    page.wait_for_selector("#intake-error")
+    page.wait_for_selector("#pickmap.loaded")
+    assert page.locator("#pickmap .leaflet-marker-icon").count() == 1
+    centre = page.evaluate("() => GridGov.maps.pickmap.getCenter()")
+    assert (centre["lng"], centre["lat"]) == (pytest.approx(point.x, abs=1e-5), pytest.approx(point.y, abs=1e-5))
+
     page.context.clear_cookies()
     login("assistant")
     page.goto(f"{live_server.url}/appeals/report/")
