@@ -4,7 +4,7 @@ from rest_framework.routers import DefaultRouter
 from accounts.api import MeView, NotificationViewSet
 from assessment import api as assessment_api
 from funding import api as funding_api
-from grids.api import AssignmentViewSet, DepartmentViewSet, GridNodeViewSet, LocateView
+from grids.api import AssignmentViewSet, BaseMapView, DepartmentViewSet, GridNodeViewSet, LocateView
 from petitions.api import AppealViewSet, ModuleViewSet, SlipViewSet
 from residents import api as residents_api
 from visits import api as visits_api
@@ -41,6 +41,7 @@ router.register("funding/reports", funding_api.ExpenseReportViewSet, basename="f
 urlpatterns = [
     path("me/", MeView.as_view(), name="api-me"),
     path("grids/locate/", LocateView.as_view(), name="api-locate"),
+    path("grids/basemap/", BaseMapView.as_view(), name="api-basemap"),
     path("residents/areas/", residents_api.AreasView.as_view(), name="api-registry-areas"),
     path("visits/due/", visits_api.DueVisitsView.as_view(), name="api-visits-due"),
     path("funding/review-queue/", funding_api.ReviewQueueView.as_view(), name="api-funding-queue"),

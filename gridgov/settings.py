@@ -268,15 +268,20 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-# Map: the base layer is a setting; the grid polygons come from the API and draw without it.
-GRIDGOV_TILES_URL = os.environ.get("GRIDGOV_TILES_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
-GRIDGOV_TILES_ATTRIBUTION = os.environ.get("GRIDGOV_TILES_ATTRIBUTION", "© OpenStreetMap contributors")
+# Map: by default no tiles, so that no page asks an outside server for anything: every map
+# draws its base (district, street and community outlines and names) from our own data
+# (/api/grids/basemap/, static/gridgov/gridmap.js). Set GRIDGOV_TILES_URL to your own tile
+# server (an intranet or Tianditu server) to draw tiles under it as well.
+GRIDGOV_TILES_URL = os.environ.get("GRIDGOV_TILES_URL", "")
+GRIDGOV_TILES_ATTRIBUTION = os.environ.get("GRIDGOV_TILES_ATTRIBUTION", "")
 LEAFLET_CONFIG = {
     "DEFAULT_CENTER": (34.86, 117.55),
     "DEFAULT_ZOOM": 11,
     "MIN_ZOOM": 8,
     "MAX_ZOOM": 19,
     "TILES": [(_("Base map"), GRIDGOV_TILES_URL, GRIDGOV_TILES_ATTRIBUTION)] if GRIDGOV_TILES_URL else [],
+    # Leaflet 1.9's default prefix carries a flag and a link; plain text, as on printed maps.
+    "ATTRIBUTION_PREFIX": "Leaflet",
     "RESET_VIEW": False,
 }
 

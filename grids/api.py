@@ -2,6 +2,8 @@
 
 from django.contrib.auth import get_user_model
 from django.shortcuts import get_object_or_404
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
@@ -10,6 +12,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.scopes import scope_for
 from gridgov.errors import InvalidInput, NotFound
 
 from . import selectors, services
@@ -156,9 +159,11 @@ def _int_param(request, name: str, *, default: int, low: int, high: int) -> int:
     try:
         value = int(raw)
     except ValueError:
-        raise InvalidInput(f"{name} must be a whole number.", field=name) from None
+        raise InvalidInput(_("%(name)s must be a whole number.") % {"name": name}, field=name) from None
     if not low <= value <= high:
-        raise InvalidInput(f"{name} must be between {low} and {high}.", field=name)
+        raise InvalidInput(
+            _("%(name)s must be between %(low)s and %(high)s.") % {"name": name, "low": low, "high": high}, field=name
+        )
     return value
 
 
@@ -281,7 +286,7 @@ class LocateView(APIView):
         found = locate(request.query_params.get("lon"), request.query_params.get("lat"))
         node = selectors.visible_nodes(request.user).filter(pk=found.unit_grid_id).first()
         if node is None:
-            raise NotFound("That point lies outside your area.")
+            raise NotFound(_("That point lies outside your area."))
         return Response(
             {
                 "unit_grid": NodeRefSerializer(node).data,
@@ -290,3 +295,23 @@ class LocateView(APIView):
                 "street_id": found.street_id,
             }
         )
+
+
+class BaseMapView(APIView):
+    """The base map drawn under every map: district, street and community outlines with their
+    names and label points. Administrative geography, the same for everyone with a post or a
+    department (see selectors.base_map); browsers keep it and revalidate by ETag."""
+
+    @extend_schema(responses=OpenApiTypes.OBJECT)
+    def get(self, request):
+        if scope_for(request.user).is_empty:
+            raise NotFound(_("You hold no post: there is no map for you."))
+        version = selectors.base_map_version()
+        etag = f'"{version}"'
+        cached = get_conditional_response(request, etag=etag)
+        response = cached if cached is not None else Response(selectors.base_map(version))
+        response["ETag"] = etag
+        # private: only signed-in users get it; no-cache: the browser asks again each time
+        # (a 304 when nothing changed), so a redrawn boundary shows on the next page.
+        patch_cache_control(response, private=True, no_cache=True)
+        return response

@@ -1,6 +1,10 @@
 """Reads of the grid tree, scoped to the user. Each is a constant number of queries."""
 
-from django.db.models import Count, QuerySet
+import hashlib
+
+from django.core.cache import cache
+from django.db.models import Count, Max, Min, QuerySet
+from shapely import geometry as geom
 
 from accounts.scopes import scope_for
 
@@ -24,6 +28,17 @@ def root_nodes(user) -> list[GridNode]:
     return list(
         GridNode.objects.filter(pk__in=[n.id for n in scope.nodes]).defer("boundary").order_by("tree_id", "lft")
     )
+
+
+def bounds_of(nodes: list[GridNode]) -> list[list[float]] | None:
+    """[[south, west], [north, east]] (Leaflet's order) around `nodes` (e.g. root_nodes(user),
+    for a map to open on the user's own area); None for no nodes."""
+    if not nodes:
+        return None
+    return [
+        [min(n.min_lat for n in nodes), min(n.min_lon for n in nodes)],
+        [max(n.max_lat for n in nodes), max(n.max_lon for n in nodes)],
+    ]
 
 
 def visible_ancestors(user, node: GridNode) -> list[GridNode]:
@@ -70,6 +85,69 @@ def feature_collection(rows, extra: dict[str, dict] | None = None) -> dict:
             for pk, code, name, lv, households, residents, boundary in rows
         ],
     }
+
+
+def outline_feature(node: GridNode) -> dict:
+    """One node's outline and name as a GeoJSON Feature, without its counts: for pages that
+    have already decided the user may see something located in it (an appeal's unit grid is
+    drawn for a department officer, who sees no grid tree)."""
+    return {
+        "type": "Feature",
+        "id": node.pk,
+        "geometry": node.boundary,
+        "properties": {"id": node.pk, "code": node.code, "name": node.name, "level": node.level},
+    }
+
+
+# The base map (底图) drawn under every map instead of outside tiles: the outlines and names of
+# the district, its streets and its communities. It is the administrative geography any
+# printed map shows, so every signed-in user with a post or a department gets all of it (no
+# counts, nothing below the community); the grid tree itself stays scoped.
+BASE_MAP_LEVELS = (Level.DISTRICT, Level.STREET, Level.COMMUNITY)
+
+
+def base_map_version() -> str:
+    """Changes whenever an outline or a name of the base map may have changed: one aggregate
+    query. Renames and redraws go through save() (grid_node_update), which bumps updated_at."""
+    row = GridNode.objects.filter(level__in=BASE_MAP_LEVELS).aggregate(
+        n=Count("id"), first=Min("id"), last=Max("id"), at=Max("updated_at")
+    )
+    raw = f"{row['n']}:{row['first']}:{row['last']}:{row['at'].isoformat() if row['at'] else ''}"
+    return hashlib.sha256(raw.encode()).hexdigest()[:20]
+
+
+def base_map(version: str | None = None) -> dict:
+    """The base map as a FeatureCollection; each feature carries `label`, a [lon, lat] inside
+    its polygon where its name is written. Built with one query and cached by version (the
+    label points cost shapely work on ~170 polygons)."""
+    version = version or base_map_version()
+    key = f"grids:base-map:{version}"
+    collection = cache.get(key)
+    if collection is None:
+        rows = (
+            GridNode.objects.filter(level__in=BASE_MAP_LEVELS)
+            .values_list("id", "code", "name", "level", "boundary")
+            .order_by("level", "code")
+        )
+        features = []
+        for pk, code, name, level, boundary in rows:
+            point = geom.shape(boundary).representative_point()
+            features.append(
+                {
+                    "type": "Feature",
+                    "id": pk,
+                    "geometry": boundary,
+                    "properties": {
+                        "code": code,
+                        "name": name,
+                        "level": level,
+                        "label": [round(point.x, 6), round(point.y, 6)],
+                    },
+                }
+            )
+        collection = {"type": "FeatureCollection", "version": version, "features": features}
+        cache.set(key, collection, timeout=24 * 3600)
+    return collection
 
 
 def nested_tree(user, node: GridNode, depth: int) -> dict:

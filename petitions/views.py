@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from accounts.roles import REVEAL_PERSONAL_DATA, Role
 from accounts.scopes import scope_for
 from gridgov.errors import DomainError, InvalidInput
+from grids import selectors as grid_selectors
 from grids.models import Department, GridNode, Level
 
 from . import selectors, services
@@ -134,6 +135,9 @@ def appeal_detail(request, pk: int):
         "slips": list(selectors.slip_list(request.user).filter(appeal_id=appeal.pk).order_by("issued_at", "id")),
         "can_supervise": request.user.is_superuser or scope_for(request.user).has_role(*SUPERVISORS),
         "slip_colours": [c for c in Colour.choices if c[0]],
+        # The map's unit grid comes with the page: whoever may see the appeal sees where it
+        # is, a department officer included (they see no grid tree, so the tree API says 404).
+        "unit_grid_outline": grid_selectors.outline_feature(appeal.unit_grid) if appeal.unit_grid_id else None,
     }
     if "dispatch" in actions:
         context["departments"], context["nodes"] = _units()
@@ -350,8 +354,15 @@ def hotline_address(request):
 def grid_report(request):
     """The grid worker's phone page: module, text, photos and the phone's GPS position."""
     sources = [(Source.GRID, Source.GRID.label), (Source.VISIT, Source.VISIT.label)]
+    # The map opens on the worker's own area and draws its grids one level down (a grid
+    # assistant's own unit grid), as the grid pages do.
+    roots = grid_selectors.root_nodes(request.user)
+    areas = [{"id": n.pk, "level": min(n.level + 1, Level.UNIT_GRID)} for n in roots]
     return _intake(
-        request, source="auto", template="petitions/report.html", extra={"sources": sources, "priorities": ()}
+        request,
+        source="auto",
+        template="petitions/report.html",
+        extra={"sources": sources, "priorities": (), "map_bounds": grid_selectors.bounds_of(roots), "map_areas": areas},
     )
 
 

@@ -1,14 +1,14 @@
 // The household grid map (户况网格图). Grid polygons of the level that fits the zoom,
 // coloured by a chosen measure; households as clustered markers with a symbol per tag,
-// fetched for the viewport only; a click on a house opens its card. It needs no base layer:
-// with no tiles reachable everything still draws on a plain background.
+// fetched for the viewport only; a click on a house opens its card. Drawn over the base map
+// of static/gridgov/gridmap.js (loaded before this script).
 (function () {
   "use strict";
   const config = JSON.parse(document.getElementById("map-config").textContent);
   const text = JSON.parse(document.getElementById("map-text").textContent);
   const categories = Object.fromEntries(config.categories.map((c) => [c.code, c]));
   const ramp = ["#f7fbff", "#deebf7", "#c6dbef", "#9ecae1", "#6baed6", "#4292c6", "#2171b5", "#084594"];
-  const esc = (s) => String(s ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
+  const esc = window.GridGov.esc; // the one escape helper (static/gridgov/gridmap.js)
 
   // The first zoom at which each level is drawn: streets, communities, base grids, unit grids.
   const LEVEL_ZOOM = { 1: 0, 2: 12, 3: 14, 4: 15 };

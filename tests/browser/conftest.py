@@ -7,6 +7,7 @@ no Chromium is installed; .ci/run installs it.
 import os
 import shutil
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -42,13 +43,32 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, settings):
-    settings.LEAFLET_CONFIG = {**settings.LEAFLET_CONFIG, "TILES": []}  # no tile server here
+def outside_requests() -> list[str]:
+    """Every request the page tried to send to a host other than the live server."""
+    return []
+
+
+@pytest.fixture
+def page(browser, live_server, outside_requests):
+    # No request leaves the machine: anything not for the live server is refused and recorded
+    # (a tile server, a CDN, a font), and the test fails at the end if there was any.
     context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 860})
+    ours = urlsplit(live_server.url).netloc
+
+    def guard(route):
+        url = route.request.url
+        if urlsplit(url).netloc == ours or url.startswith(("data:", "blob:", "about:")):
+            route.continue_()
+        else:
+            outside_requests.append(url)
+            route.abort()
+
+    context.route("**/*", guard)
     page = context.new_page()
     page.set_default_timeout(15_000)
     yield page
     context.close()
+    assert not outside_requests, f"requests to other hosts: {outside_requests}"
 
 
 @pytest.fixture

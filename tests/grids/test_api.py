@@ -187,3 +187,61 @@ def test_the_openapi_schema_describes_every_endpoint(people, client_for):
     for path in ["/api/grids/nodes/", "/api/grids/nodes/{id}/geojson/", "/api/grids/locate/", "/api/me/"]:
         assert path in schema["paths"], path
     assert client_for(people.center).get("/api/docs/").status_code == 200
+
+
+# The base map (底图): outlines and names of the district, its streets and its communities.
+
+
+def test_everyone_with_a_post_or_a_department_gets_the_whole_districts_base_map(people, district, client_for):
+    expected = set(GridNode.objects.filter(level__lte=Level.COMMUNITY).values_list("code", flat=True))
+    for user in [people.center, people.zhongxin, people.assistant, people.department]:
+        response = client_for(user).get("/api/grids/basemap/")
+        assert response.status_code == 200, user.username
+        features = response.json()["features"]
+        assert {f["properties"]["code"] for f in features} == expected
+        # Geography only: no counts, and nothing below the community.
+        assert set(features[0]["properties"]) == {"code", "name", "level", "label"}
+
+
+def test_every_base_map_label_point_lies_inside_its_outline(people, client_for):
+    for feature in client_for(people.zhongxin).get("/api/grids/basemap/").json()["features"]:
+        lon, lat = feature["properties"]["label"]
+        assert geom.shape(feature["geometry"]).buffer(1e-6).contains(geom.Point(lon, lat)), feature["properties"]
+
+
+def test_a_user_without_a_post_gets_no_base_map_and_anonymous_callers_are_refused(people, client, client_for):
+    assert client_for(people.nobody).get("/api/grids/basemap/").status_code == 404
+    assert client.get("/api/grids/basemap/").status_code == 403
+
+
+def test_the_base_map_is_built_once_and_revalidated_by_etag(people, client_for, django_assert_num_queries):
+    client = client_for(people.zhongxin)
+    first = client.get("/api/grids/basemap/")
+    assert "private" in first["Cache-Control"] and "no-cache" in first["Cache-Control"]
+    with django_assert_num_queries(4):  # session, user, scope, version (the features come from the cache)
+        again = client.get("/api/grids/basemap/")
+    assert again.json() == first.json()
+    with django_assert_num_queries(4):
+        unchanged = client.get("/api/grids/basemap/", headers={"if-none-match": first["ETag"]})
+    assert unchanged.status_code == 304 and not unchanged.content
+
+
+def test_renaming_a_street_shows_on_the_base_map_at_once(people, streets, client_for):
+    client = client_for(people.department)
+    before = client.get("/api/grids/basemap/")
+    street = streets["税郭镇"]
+    rename = {"name": "税郭镇新区"}
+    client_for(people.admin).patch(f"/api/grids/nodes/{street.pk}/", rename, content_type="application/json")
+    after = client.get("/api/grids/basemap/", headers={"if-none-match": before["ETag"]})
+    assert after.status_code == 200 and after["ETag"] != before["ETag"]
+    assert "税郭镇新区" in {f["properties"]["name"] for f in after.json()["features"]}
+
+
+def test_the_out_of_area_answer_of_locate_is_in_chinese(people, streets, client_for):
+    unit = streets["税郭镇"].get_descendants().filter(level=Level.UNIT_GRID).first()
+    point = geometry.parse_boundary(unit.boundary).representative_point()
+    response = client_for(people.zhongxin, "zh-hans").get("/api/grids/locate/", {"lon": point.x, "lat": point.y})
+    assert response.status_code == 404 and response.json()["detail"] == "该位置不在您的辖区内。"
+    mine = streets["中心街街道"]
+    bad_level = client_for(people.zhongxin, "zh-hans").get(f"/api/grids/nodes/{mine.pk}/geojson/", {"level": "x"})
+    assert bad_level.status_code == 400 and "整数" in bad_level.json()["detail"]

@@ -101,3 +101,29 @@ def test_the_admin_renames_a_node_through_the_service(people, streets, client_fo
     assert response.status_code == 302, response.content.decode()[:2000]
     street.refresh_from_db()
     assert street.name == "税郭镇（新）"
+
+
+def test_the_map_draws_no_tiles_unless_a_tile_server_is_configured(monkeypatch):
+    from importlib import reload
+
+    import gridgov.settings
+
+    try:
+        monkeypatch.delenv("GRIDGOV_TILES_URL", raising=False)
+        assert reload(gridgov.settings).LEAFLET_CONFIG["TILES"] == []
+        monkeypatch.setenv("GRIDGOV_TILES_URL", "https://tiles.example.gov.cn/{z}/{x}/{y}.png")
+        monkeypatch.setenv("GRIDGOV_TILES_ATTRIBUTION", "© 本区测绘")
+        [(_, url, attribution)] = reload(gridgov.settings).LEAFLET_CONFIG["TILES"]
+        assert (url, attribution) == ("https://tiles.example.gov.cn/{z}/{x}/{y}.png", "© 本区测绘")
+    finally:
+        monkeypatch.undo()
+        reload(gridgov.settings)
+
+
+def test_every_map_page_loads_the_shared_map_script_and_names_no_outside_tiles(people, streets, client_for):
+    street = streets["中心街街道"]
+    client = client_for(people.zhongxin)
+    for url in [f"/grids/{street.pk}/", "/registry/map/", "/appeals/report/", "/appeals/hotline/"]:
+        page = client.get(url).content.decode()
+        assert "leaflet.js" in page and "gridgov/gridmap.js" in page, url
+        assert "openstreetmap" not in page.lower(), url

@@ -193,3 +193,16 @@ def test_tree_create_refuses_children_under_a_unit_grid():
     unit.children = [NodeSpec(name="x", code=unit.code + "01", boundary=unit.boundary)]
     with pytest.raises(InvalidInput, match="lowest level"):
         grid_tree_create(actor=None, root=spec)
+
+
+def test_a_map_opens_on_the_users_own_area_or_nowhere_without_a_post(people, streets):
+    from grids.selectors import bounds_of, root_nodes
+
+    def scope_bounds(user):
+        return bounds_of(root_nodes(user))
+
+    street = streets["中心街街道"]
+    assert scope_bounds(people.zhongxin) == [[street.min_lat, street.min_lon], [street.max_lat, street.max_lon]]
+    district = street.parent
+    assert scope_bounds(people.center) == [[district.min_lat, district.min_lon], [district.max_lat, district.max_lon]]
+    assert scope_bounds(people.department) is None and scope_bounds(people.nobody) is None

@@ -212,3 +212,31 @@ def test_pages_are_in_chinese_by_default(make_appeal, people, client_for):
     appeal = make_appeal("dispatched")
     page = client_for(people.zhongxin, language="zh-hans").get(f"/appeals/{appeal.pk}/")
     assert page.status_code == 200 and 'lang="zh-hans"' in page.content.decode()
+
+
+def unit_grid_outline(response) -> dict:
+    import json
+    import re
+
+    found = re.search(r'<script id="unit-grid" type="application/json">(.*?)</script>', response.content.decode())
+    assert found, "the page carries no unit grid outline"
+    return json.loads(found.group(1))
+
+
+def test_a_department_officer_gets_the_appeals_unit_grid_outline_with_the_page(make_appeal, people, client_for):
+    appeal = make_appeal("in_progress", unit="department")
+    client = client_for(people.department)
+    outline = unit_grid_outline(client.get(f"/appeals/{appeal.pk}/"))
+    assert outline["geometry"] == appeal.unit_grid.boundary
+    assert outline["properties"] == {
+        "id": appeal.unit_grid_id, "code": appeal.unit_grid.code, "name": appeal.unit_grid.name, "level": 4,
+    }  # fmt: skip
+    # Through the appeal only: the grid tree stays closed to the department.
+    assert client.get(f"/api/grids/nodes/{appeal.unit_grid_id}/geojson/").status_code == 404
+
+
+def test_an_appeal_the_user_may_not_see_gives_no_outline(make_appeal, people, client_for):
+    appeal = make_appeal("dispatched", where="shuiguo", unit="department")
+    response = client_for(people.zhongxin).get(f"/appeals/{appeal.pk}/")
+    assert response.status_code == 404 and b"unit-grid" not in response.content
+    assert unit_grid_outline(client_for(people.shuiguo).get(f"/appeals/{appeal.pk}/"))["id"] == appeal.unit_grid_id
