@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.roles import REVEAL_PERSONAL_DATA, Role
-from accounts.sections import can_supervise, section_page
 from accounts.scopes import scope_for
+from accounts.sections import can_supervise, section_page
 from gridgov.errors import DomainError, InvalidInput
 from grids.models import Department, GridNode, Level
 
@@ -192,9 +192,11 @@ def appeal_reveal(request, pk: int):
     if appeal is None:
         raise Http404
     try:
-        revealed = services.appeal_reporter_reveal(actor=request.user, appeal=appeal)
+        revealed = services.appeal_reporter_reveal(
+            actor=request.user, appeal=appeal, reason=request.POST.get("reason", "")
+        )
     except DomainError as exc:
-        return render(request, "petitions/_revealed.html", {"error": exc}, status=exc.status_code)
+        return render(request, "petitions/_revealed.html", {"error": exc, "appeal": appeal}, status=exc.status_code)
     return render(request, "petitions/_revealed.html", {"revealed": revealed})
 
 
@@ -365,6 +367,7 @@ def grid_report(request):
 
 # ---------------------------------------------------------------------------------------------
 # Supervision board (四色督办)
+
 
 def _board_filters(request) -> dict:
     colour = request.GET.get("colour", "")

@@ -25,12 +25,15 @@ def _unit_grid_of(obj) -> int:
 
 
 @transaction.atomic
-def personal_data_reveal(*, actor, obj: Resident | Organisation, field: str) -> str:
-    """The plain value of one personal-data field, for a role that needs it, logged.
+def personal_data_reveal(*, actor, obj: Resident | Organisation, field: str, reason: str = "") -> str:
+    """The plain value of one personal-data field, for a role that needs it and says why,
+    logged with the reason.
 
     The log row is written in the same transaction that reads the value: no reveal without
     its row."""
     require_role(actor, *REVEAL_PERSONAL_DATA, action=_("see full ID numbers or phone numbers"))
+    if actor is not None:
+        reason = personal_data.clean_reveal_reason(reason)
     fields = PERSONAL_FIELDS.get(type(obj), {})
     if field not in fields:
         raise InvalidInput(_("%(field)s is not a personal-data field.") % {"field": field}, field="field")
@@ -47,5 +50,6 @@ def personal_data_reveal(*, actor, obj: Resident | Organisation, field: str) -> 
             object_id=obj.pk,
             field=field,
             subject=str(obj)[:100],
+            reason=reason,
         )
     return value
