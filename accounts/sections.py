@@ -60,6 +60,12 @@ def _funding(user) -> bool:
     return can_read_funding(user)
 
 
+def _ledger_clerk(user) -> bool:
+    from funding.access import is_ledger_clerk
+
+    return is_ledger_clerk(user)
+
+
 # Who does what with appeals (petitions.services.intake.SOURCE_ROLES says who takes in
 # through which channel; the command center registers, dispatches, verifies).
 can_take_calls = _roles(Role.HOTLINE, Role.COMMAND_CENTER)
@@ -114,6 +120,16 @@ SECTIONS: tuple[Section, ...] = (
     Section("registry-household-list", _("Households"), "registry", has_node_post),
     Section("registry-resident-list", _("Residents"), "registry", has_node_post),
     Section("registry-import", _("Import"), "registry", has_node_post),
+    # Funding (funding.views.common.funding_page checks the same predicate, with a 403 that says why).
+    Section("funding-home", _("Funding"), "funding", _funding),
+    Section("funding-budget", _("Budget vs actual"), "funding", _funding),
+    Section("funding-reports", _("Review queue"), "funding", _funding, query="status=submitted"),
+    Section("funding-reports", _("Reports"), "funding", _funding),
+    Section("funding-ledger", _("Ledger"), "funding", _funding),
+    Section("funding-vouchers", _("Vouchers"), "funding", _funding),
+    Section("funding-flags", _("Flags"), "funding", _funding),
+    Section("funding-late", _("Late reports"), "funding", _funding),
+    Section("funding-manage", _("Funding desk"), "funding", _ledger_clerk),
     # Visits.
     Section("visits-home", _("Visits"), "visits", has_node_post),
     Section("visit-due", _("Due visits"), "visits", has_node_post),

@@ -32,8 +32,6 @@ def personal_data_reveal(*, actor, obj: Resident | Organisation, field: str, rea
     The log row is written in the same transaction that reads the value: no reveal without
     its row."""
     require_role(actor, *REVEAL_PERSONAL_DATA, action=_("see full ID numbers or phone numbers"))
-    if actor is not None:
-        reason = personal_data.clean_reveal_reason(reason)
     fields = PERSONAL_FIELDS.get(type(obj), {})
     if field not in fields:
         raise InvalidInput(_("%(field)s is not a personal-data field.") % {"field": field}, field="field")
@@ -42,6 +40,8 @@ def personal_data_reveal(*, actor, obj: Resident | Organisation, field: str, rea
             _check_in_scope(actor, _unit_grid_of(obj))
         except NotAllowed:
             raise NotFound(_("No such record in your area.")) from None
+    if actor is not None:
+        reason = personal_data.clean_reveal_reason(reason)
     value = personal_data.open_value(getattr(obj, f"{field}_cipher"))
     if actor is not None:
         RevealLog.objects.create(
