@@ -71,3 +71,40 @@ def test_each_role_signs_in_lands_on_its_work_and_every_menu_link_opens(
         response = page.goto(f"{live_server.url}{href}")
         assert response.status == 200, (role, href, response.status)
         assert "/login/" not in page.url, (role, href)
+
+
+def test_the_center_records_a_return_visit_only_with_a_chosen_rating_and_reveals_with_a_reason(
+    everyone, make_appeal, people, login, page, live_server, screenshot
+):
+    from accounts.models import RevealLog
+    from petitions.models import Appeal, Status
+
+    appeal = make_appeal("verified")
+    login("center")
+    page.goto(f"{live_server.url}/appeals/{appeal.pk}/")
+    form = page.locator("form[data-form=return_visit]")
+    assert form.locator("select[name=rating]").input_value() == ""
+    assert "实质性" in form.inner_text()
+    screenshot("roles-return-visit-form")
+    form.locator("button").click()  # no rating chosen: the browser keeps the form
+    assert Appeal.objects.get(pk=appeal.pk).status == Status.VERIFIED
+
+    page.click("#reveal-reporter")  # no reason: nothing is sent, nothing shown
+    assert not RevealLog.objects.exists() and "13812345678" not in page.content()
+    page.fill("#reveal-form input[name=reason]", "电话回访诉求人")
+    page.click("#reveal-reporter")
+    page.wait_for_selector("#reporter:has-text('13812345678')")
+
+    form.locator("select[name=rating]").select_option("satisfied")
+    form.locator("button").click()
+    page.wait_for_load_state("networkidle")
+    assert Appeal.objects.get(pk=appeal.pk).satisfaction == "satisfied"
+
+    # The bureau reads the reveal in the log: who, whose, which field, why.
+    page.context.clear_cookies()
+    login("bureau")
+    page.click("header nav a[data-section='reveal-log']")
+    page.wait_for_url("**/reveal-log/")
+    rows = page.locator("#reveals tbody tr").all_inner_texts()
+    assert len(rows) == 2 and all("电话回访诉求人" in r and f"#{appeal.pk}" in r for r in rows)
+    screenshot("roles-reveal-log")
