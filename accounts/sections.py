@@ -28,7 +28,6 @@ def _roles(*roles: str) -> Callable[[object], bool]:
     def check(user) -> bool:
         return user.is_authenticated and (user.is_superuser or scope_for(user).has_role(*roles))
 
-    check.roles = frozenset(roles)  # for tests and docs: who the predicate lets in
     return check
 
 
@@ -120,6 +119,9 @@ SECTIONS: tuple[Section, ...] = (
     Section("registry-household-list", _("Households"), "registry", has_node_post),
     Section("registry-resident-list", _("Residents"), "registry", has_node_post),
     Section("registry-import", _("Import"), "registry", has_node_post),
+    # Assessment.
+    Section("assessment-home", _("Rankings"), "assessment", has_post),
+    Section("assessment-rules", _("Scoring rules"), "assessment", has_post),
     # Funding (funding.views.common.funding_page checks the same predicate, with a 403 that says why).
     Section("funding-home", _("Funding"), "funding", _funding),
     Section("funding-budget", _("Budget vs actual"), "funding", _funding),

@@ -214,7 +214,7 @@ def staff_reports(request, label: str, pk: int):
     )
 
 
-@login_required
+@section_page("assessment-rules")
 def rules(request):
     """The rule sets, newest first, and (for the bureau and admins) a form for a new one."""
     may_edit = _may(request.user, services.RULE_EDITORS)

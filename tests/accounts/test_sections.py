@@ -74,6 +74,7 @@ def test_the_header_and_sub_navigation_list_exactly_what_the_role_may_open(role,
         ("registry", "/registry/households/"),
         ("visits", "/visits/all/"),
         ("funding", "/funding/reports/"),
+        ("assessment", "/assessment/rules/"),
     ):
         expected = [s.name for s in sections.menu(user, group)]
         response = client.get(page)
