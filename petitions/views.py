@@ -196,7 +196,7 @@ def appeal_reveal(request, pk: int):
             actor=request.user, appeal=appeal, reason=request.POST.get("reason", "")
         )
     except DomainError as exc:
-        return render(request, "petitions/_revealed.html", {"error": exc, "appeal": appeal}, status=exc.status_code)
+        return render(request, "petitions/_revealed.html", {"error": exc}, status=exc.status_code)
     return render(request, "petitions/_revealed.html", {"revealed": revealed})
 
 
