@@ -21,7 +21,7 @@ class UserAdmin(BaseUserAdmin):
 class RevealLogAdmin(admin.ModelAdmin):
     """Read-only: the log is append-only and written by the reveal service alone."""
 
-    list_display = ["revealed_at", "user", "subject", "field", "content_type", "object_id"]
+    list_display = ["revealed_at", "user", "subject", "field", "reason", "content_type", "object_id"]
     list_filter = ["field", "content_type"]
     search_fields = ["user__username", "user__name", "subject"]
     list_select_related = ["user", "content_type"]

@@ -86,6 +86,9 @@ class RevealLog(models.Model):
     field = models.CharField(_("field"), max_length=40)
     # A label of the record at the time (e.g. the resident's name), so the log reads without joins.
     subject = models.CharField(_("whose"), max_length=100, blank=True)
+    # Why the value was needed, said by the user before it was shown (rows older than the
+    # question hold "").
+    reason = models.CharField(_("reason"), max_length=200, blank=True, default="")
     revealed_at = models.DateTimeField(_("when"), auto_now_add=True)
 
     class Meta:

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.roles import Role
 from accounts.scopes import require_role, scope_for
+from accounts.sections import section_page
 from gridgov.errors import DomainError, NotAllowed
 
 from . import explain, exporting, indicators, selectors, services
@@ -63,7 +64,7 @@ def _home_url(period: str, level: str | None = None) -> str:
     return f"{reverse('assessment-home')}?{urlencode(query)}"
 
 
-@login_required
+@section_page("assessment-home")
 def assessment_home(request):
     """Rankings of a closed period at one level, the trend of each level, and the period's runs."""
     label = request.GET.get("period", "")
@@ -213,7 +214,7 @@ def staff_reports(request, label: str, pk: int):
     )
 
 
-@login_required
+@section_page("assessment-rules")
 def rules(request):
     """The rule sets, newest first, and (for the bureau and admins) a form for a new one."""
     may_edit = _may(request.user, services.RULE_EDITORS)

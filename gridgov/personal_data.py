@@ -200,6 +200,14 @@ def parse_phone(value, *, field: str = "phone") -> str:
     return phone
 
 
+def mask_name(name: str) -> str:
+    """`张*`, `王**`: the surname only (reporters' names, the reveal log's subjects)."""
+    name = name.strip()
+    if not name:
+        return ""
+    return name[0] + "*" * max(1, len(name) - 1)
+
+
 def mask_phone(phone: str) -> str:
     """`138****5678`: the first three and the last four digits."""
     if not phone:
@@ -223,3 +231,19 @@ def phone_hash(value) -> str:
 def open_value(cipher: str) -> str:
     """The plain value. Only the reveal service (which logs) and the holder's own tools call it."""
     return decrypt(cipher) if cipher else ""
+
+
+REVEAL_REASON_MAX = 200
+
+
+def clean_reveal_reason(value) -> str:
+    """The reason a user gives before a value is shown in full (查看原因): required, kept in
+    the reveal log beside the reveal."""
+    reason = " ".join(str(value or "").split())
+    if "\x00" in reason:
+        raise InvalidInput(_("The reason contains a NUL character."), field="reason")
+    if len(reason) < 2:
+        raise InvalidInput(_("Say why you need to see this in full."), field="reason", code="reason_required")
+    if len(reason) > REVEAL_REASON_MAX:
+        raise InvalidInput(_("Keep the reason under %(n)s characters.") % {"n": REVEAL_REASON_MAX}, field="reason")
+    return reason

@@ -4,5 +4,7 @@ from . import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("grids/", views.grid_home, name="grid-home"),
+    path("my/", views.worker_home, name="grid-worker-home"),
     path("grids/<int:pk>/", views.node_detail, name="grid-node"),
 ]

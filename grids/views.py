@@ -1,17 +1,92 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+
+from accounts import sections
+from accounts.roles import Role
+from accounts.scopes import scope_for
+from accounts.sections import section_page
 
 from . import selectors
 from .models import Level
 
+# Where each role starts its day: the first of its roles in this order wins (a user holding
+# two posts starts at the more central one). Each target is a section the role may open.
+LANDING: tuple[tuple[str, str, str], ...] = (
+    (Role.COMMAND_CENTER, "appeal-inbox", ""),
+    (Role.SUPERVISION, "supervision-board", ""),
+    (Role.HOTLINE, "appeal-hotline", ""),
+    (Role.AUDITOR, "funding-reports", "status=submitted"),  # reports awaiting review
+    (Role.STREET_OFFICE, "appeal-queue", ""),
+    (Role.DEPARTMENT, "appeal-queue", ""),
+    (Role.COMMUNITY, "appeal-queue", ""),
+    (Role.GRID_MANAGER, "grid-worker-home", ""),
+    (Role.GRID_ASSISTANT, "grid-worker-home", ""),
+    (Role.CADRE, "visits-home", ""),
+)
+
+
+def landing_url(user) -> str | None:
+    """The page a user lands on after signing in: their role's work; admins their areas;
+    None for a user with no post at all."""
+    scope = scope_for(user)
+    for role, name, query in LANDING:
+        if scope.has_role(role) and sections.can_open(user, name):
+            return reverse(name) + (f"?{query}" if query else "")
+    if sections.can_open(user, "grid-home"):
+        return reverse("grid-home")
+    return None
+
 
 @login_required
 def home(request):
+    """Straight to the user's work (LANDING); a user with no post is told so."""
+    url = landing_url(request.user)
+    if url is None:
+        return render(request, "grids/home.html", {"roots": []})
+    return redirect(url)
+
+
+@section_page("grid-home")
+def grid_home(request):
     """Straight to the user's own node; a list when they hold posts on several."""
     roots = selectors.root_nodes(request.user)
     if len(roots) == 1:
         return redirect("grid-node", pk=roots[0].pk)
     return render(request, "grids/home.html", {"roots": roots})
+
+
+WORKER_ROWS = 8
+
+
+@section_page("grid-worker-home")
+def worker_home(request):
+    """The grid worker's phone home (网格员工作台): who is due a follow-up visit in their grid,
+    the appeals of their grid still being handled, their own recent reports, and a button to
+    report. A fixed number of queries (two per list)."""
+    from petitions import selectors as appeals
+    from petitions.models import HANDLING_STATUSES, Status
+    from visits import selectors as visits
+
+    user = request.user
+    due = visits.due_visits(user)
+    waiting = (
+        appeals.appeal_list(user)
+        .filter(scope_for(user).located_q(), status__in=[Status.RECEIVED, Status.REGISTERED, *HANDLING_STATUSES])
+        .order_by("deadline", "created_at", "id")
+    )
+    mine = appeals.appeal_list(user).filter(created_by=user).order_by("-created_at", "-id")
+    return render(
+        request,
+        "grids/worker_home.html",
+        {
+            "due": due[:WORKER_ROWS],
+            "due_count": due.count(),
+            "waiting": waiting[:WORKER_ROWS],
+            "waiting_count": waiting.count(),
+            "mine": mine[:WORKER_ROWS],
+        },
+    )
 
 
 @login_required

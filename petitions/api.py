@@ -169,6 +169,15 @@ class CallerSerializer(serializers.Serializer):
     appeals = AppealSerializer(many=True)
 
 
+class RevealReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="why the details are needed; required, logged",
+    )
+
+
 class ReporterRevealSerializer(serializers.Serializer):
     reporter_name = serializers.CharField(required=False)
     reporter_phone = serializers.CharField(required=False)
@@ -340,11 +349,12 @@ class AppealViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         found = selectors.caller_lookup(request.user, request.query_params.get("phone", ""))
         return Response(CallerSerializer(found).data)
 
-    @extend_schema(request=None, responses=ReporterRevealSerializer)
+    @extend_schema(request=RevealReasonSerializer, responses=ReporterRevealSerializer)
     @action(detail=True, methods=["post"], url_path="reveal-reporter", url_name="reveal-reporter")
     def reveal_reporter(self, request, pk=None):
-        """The reporter's full name and phone, for a call back; each reveal is logged."""
-        return Response(services.appeal_reporter_reveal(actor=request.user, appeal=self._appeal(pk)))
+        """The reporter's full name and phone, for a call back; each reveal is logged with its reason."""
+        reason = str(request.data.get("reason", "")) if hasattr(request.data, "get") else ""
+        return Response(services.appeal_reporter_reveal(actor=request.user, appeal=self._appeal(pk), reason=reason))
 
     def _act(self, pk, serializer_class, call):
         data = self._data(serializer_class) if serializer_class else {}

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from gridgov import personal_data
 from gridgov.errors import InvalidInput
+from gridgov.personal_data import mask_name
 
 
 @dataclass(frozen=True)
@@ -31,14 +32,6 @@ class SealedReporter:
             "reporter_phone_hash": self.phone_hash,
             "reporter_phone_masked": self.phone_masked,
         }
-
-
-def mask_name(name: str) -> str:
-    """`张*`, `王**`: the surname only."""
-    name = name.strip()
-    if not name:
-        return ""
-    return name[0] + "*" * max(1, len(name) - 1)
 
 
 def seal_reporter(name: str, phone: str, *, resident=None) -> SealedReporter:

@@ -79,6 +79,12 @@ def appeal_inbox(user) -> QuerySet[Appeal]:
     return appeal_list(user).filter(status__in=[Status.RECEIVED, Status.REGISTERED]).order_by("created_at", "id")
 
 
+def appeal_to_verify(user) -> QuerySet[Appeal]:
+    """Replied by the handling unit, waiting for the command center's verification (待核查),
+    oldest reply first."""
+    return appeal_list(user).filter(status=Status.REPLIED).order_by("replied_at", "id")
+
+
 def appeal_return_visits(user) -> QuerySet[Appeal]:
     """Verified cases waiting for their return visit (回访)."""
     return appeal_list(user).filter(status=Status.VERIFIED).order_by("updated_at", "id")

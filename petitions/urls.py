@@ -7,6 +7,7 @@ urlpatterns = [
     path("all/", views.appeal_list, name="appeal-list"),
     path("queue/", views.appeal_queue, name="appeal-queue"),
     path("inbox/", views.appeal_inbox, name="appeal-inbox"),
+    path("verify/", views.appeal_verify_queue, name="appeal-verify"),
     path("return-visits/", views.appeal_return_visits, name="appeal-return-visits"),
     path("hotline/", views.hotline_intake, name="appeal-hotline"),
     path("hotline/caller/", views.hotline_caller, name="appeal-hotline-caller"),

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.roles import REVEAL_PERSONAL_DATA, Role
 from accounts.scopes import scope_for
+from accounts.sections import can_supervise, section_page
 from gridgov.errors import DomainError, InvalidInput
 from grids import selectors as grid_selectors
 from grids.models import Department, GridNode, Level
@@ -31,7 +32,7 @@ def _page(request, queryset):
     return CappedPaginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
-@login_required
+@section_page("appeals-home")
 def appeals_home(request):
     """Straight to the page the user's role works from."""
     scope = scope_for(request.user)
@@ -46,7 +47,7 @@ def appeals_home(request):
     return redirect("appeal-list")
 
 
-@login_required
+@section_page("appeal-list")
 def appeal_list(request):
     qs = selectors.appeal_list(request.user).order_by("-created_at", "-id")
     status = request.GET.get("status", "")
@@ -68,7 +69,7 @@ def appeal_list(request):
     )
 
 
-@login_required
+@section_page("appeal-queue")
 def appeal_queue(request):
     """The street office / department / community queue (待办): dispatched to me, due soon,
     overdue."""
@@ -91,18 +92,18 @@ def _units():
     return departments, nodes
 
 
-@login_required
+@section_page("appeal-inbox")
 def appeal_inbox(request):
     """The command center's inbox: register what came in, dispatch what is registered."""
-    if not scope_for(request.user).has_role(Role.COMMAND_CENTER) and not request.user.is_superuser:
-        raise Http404
     qs = selectors.appeal_inbox(request.user)
     departments, nodes = _units()
     return render(
         request,
         "petitions/inbox.html",
         {
-            "received": _page(request, qs.filter(status=Status.RECEIVED)),
+            # Newest first: what just came in is at the top of page 1, counted in the header.
+            "received": _page(request, qs.filter(status=Status.RECEIVED).order_by("-created_at", "-id")),
+            "to_verify": selectors.appeal_to_verify(request.user).count(),
             "registered": qs.filter(status=Status.REGISTERED)[:PAGE_SIZE],
             "departments": departments,
             "nodes": nodes,
@@ -110,7 +111,14 @@ def appeal_inbox(request):
     )
 
 
-@login_required
+@section_page("appeal-verify")
+def appeal_verify_queue(request):
+    """The command center's "replied, to verify" queue (待核查): what units have replied to."""
+    page = _page(request, selectors.appeal_to_verify(request.user))
+    return render(request, "petitions/verify.html", {"page": page})
+
+
+@section_page("appeal-return-visits")
 def appeal_return_visits(request):
     qs = selectors.appeal_return_visits(request.user)
     return render(request, "petitions/return_visits.html", {"page": _page(request, qs), "ratings": Rating.choices})
@@ -133,7 +141,7 @@ def appeal_detail(request, pk: int):
         "pending_extension": next((x for x in appeal.extensions.all() if x.status == "pending"), None),
         "can_reveal": request.user.is_superuser or scope_for(request.user).has_role(*REVEAL_PERSONAL_DATA),
         "slips": list(selectors.slip_list(request.user).filter(appeal_id=appeal.pk).order_by("issued_at", "id")),
-        "can_supervise": request.user.is_superuser or scope_for(request.user).has_role(*SUPERVISORS),
+        "can_supervise": can_supervise(request.user),
         "slip_colours": [c for c in Colour.choices if c[0]],
         # The map's unit grid comes with the page: whoever may see the appeal sees where it
         # is, a department officer included (they see no grid tree, so the tree API says 404).
@@ -188,7 +196,9 @@ def appeal_reveal(request, pk: int):
     if appeal is None:
         raise Http404
     try:
-        revealed = services.appeal_reporter_reveal(actor=request.user, appeal=appeal)
+        revealed = services.appeal_reporter_reveal(
+            actor=request.user, appeal=appeal, reason=request.POST.get("reason", "")
+        )
     except DomainError as exc:
         return render(request, "petitions/_revealed.html", {"error": exc}, status=exc.status_code)
     return render(request, "petitions/_revealed.html", {"revealed": revealed})
@@ -322,7 +332,7 @@ def _intake(request, *, source: str, template: str, extra: dict):
     )
 
 
-@login_required
+@section_page("appeal-hotline")
 def hotline_intake(request):
     """The 96361 intake form: caller, module, place (map or address), text; one submit."""
     district = GridNode.objects.filter(level=Level.DISTRICT).values_list("id", flat=True).first()
@@ -330,7 +340,7 @@ def hotline_intake(request):
     return _intake(request, source=Source.HOTLINE, template="petitions/hotline.html", extra=extra)
 
 
-@login_required
+@section_page("appeal-hotline")
 def hotline_caller(request):
     """htmx partial: the caller's earlier appeals, found by the phone's blind index."""
     phone = request.GET.get("reporter_phone", "")
@@ -343,14 +353,14 @@ def hotline_caller(request):
     )
 
 
-@login_required
+@section_page("appeal-hotline")
 def hotline_address(request):
     """htmx partial: registered addresses matching what the operator typed, to place the appeal."""
     found = selectors.address_lookup(request.user, request.GET.get("address", ""))
     return render(request, "petitions/_addresses.html", {"households": found})
 
 
-@login_required
+@section_page("appeal-report")
 def grid_report(request):
     """The grid worker's phone page: module, text, photos and the phone's GPS position."""
     sources = [(Source.GRID, Source.GRID.label), (Source.VISIT, Source.VISIT.label)]
@@ -369,13 +379,6 @@ def grid_report(request):
 # ---------------------------------------------------------------------------------------------
 # Supervision board (四色督办)
 
-SUPERVISORS = (Role.COMMAND_CENTER, Role.SUPERVISION)
-
-
-def _require_supervisor(user) -> None:
-    if not user.is_superuser and not scope_for(user).has_role(*SUPERVISORS):
-        raise Http404
-
 
 def _board_filters(request) -> dict:
     colour = request.GET.get("colour", "")
@@ -387,13 +390,13 @@ def _board_filters(request) -> dict:
     }
 
 
-@login_required
+@section_page("supervision-board")
 def supervision_board(request):
-    """Open slips by colour, unit and age, for the command center and the supervision bureau."""
+    """Open slips by colour, unit and age: every slip for the command center and the
+    supervision bureau, their own slips for a street, community or department."""
     from django.db.models import Count
     from django.utils import timezone
 
-    _require_supervisor(request.user)
     filters = _board_filters(request)
     qs = selectors.slip_board(request.user, **filters)
     counts = dict(
@@ -403,7 +406,9 @@ def supervision_board(request):
         .annotate(n=Count("id"))
         .order_by()
     )
-    departments, nodes = _units()
+    # The supervisors filter by any unit; a handling unit's board holds its own slips only.
+    supervisor = can_supervise(request.user)
+    departments, nodes = _units() if supervisor else ((), ())
     return render(
         request,
         "petitions/supervision.html",
@@ -415,11 +420,12 @@ def supervision_board(request):
             "nodes": nodes,
             "now": timezone.now(),
             "query": request.GET.urlencode(),
+            "can_supervise": supervisor,
         },
     )
 
 
-@login_required
+@section_page("supervision-board")
 def supervision_export(request):
     """The board as filtered, as an .xlsx workbook."""
     import io
@@ -428,7 +434,6 @@ def supervision_export(request):
     from django.utils import timezone
     from openpyxl import Workbook
 
-    _require_supervisor(request.user)
     qs = selectors.slip_board(request.user, **_board_filters(request))[:50_000]
     book = Workbook(write_only=True)
     sheet = book.create_sheet(_("Supervision slips"))

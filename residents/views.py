@@ -19,7 +19,8 @@ from django.views.decorators.http import require_POST
 
 from accounts.roles import REGISTRY_EDITORS, REVEAL_PERSONAL_DATA
 from accounts.scopes import scope_for
-from gridgov.errors import DomainError
+from accounts.sections import section_page
+from gridgov.errors import DomainError, InvalidInput
 from grids.models import GridNode, Level
 from grids.selectors import root_nodes, visible_nodes
 
@@ -45,7 +46,7 @@ def _xlsx(data: bytes, name: str) -> HttpResponse:
     return response
 
 
-@login_required
+@section_page("registry-map")
 def registry_map(request):
     """The household grid map. Starts on the user's own area (or ?node=)."""
     node = _node(request)
@@ -102,7 +103,7 @@ def _household_filters(request) -> dict:
     }
 
 
-@login_required
+@section_page("registry-household-list")
 def household_list(request):
     filters = _household_filters(request)
     page = Paginator(selectors.household_list(request.user, **filters), PAGE_SIZE).get_page(request.GET.get("page"))
@@ -113,7 +114,7 @@ def household_list(request):
     )
 
 
-@login_required
+@section_page("registry-household-list")
 def household_export(request):
     qs = selectors.household_list(request.user, **_household_filters(request))
     return _xlsx(exporting.households_xlsx(qs), f"households-{timezone.localdate():%Y%m%d}.xlsx")
@@ -137,7 +138,7 @@ def _resident_filters(request) -> dict:
     }
 
 
-@login_required
+@section_page("registry-resident-list")
 def resident_list(request):
     filters = _resident_filters(request)
     page = Paginator(selectors.resident_list(request.user, **filters), PAGE_SIZE).get_page(request.GET.get("page"))
@@ -148,13 +149,13 @@ def resident_list(request):
     )
 
 
-@login_required
+@section_page("registry-resident-list")
 def resident_export(request):
     qs = selectors.resident_list(request.user, **_resident_filters(request))
     return _xlsx(exporting.residents_xlsx(qs), f"residents-{timezone.localdate():%Y%m%d}.xlsx")
 
 
-def _resident_page(request, resident: Resident, revealed: dict | None = None, status: int = 200):
+def _resident_page(request, resident: Resident, revealed: dict | None = None, status: int = 200, error=None):
     scope = scope_for(request.user)
     return render(
         request,
@@ -162,6 +163,7 @@ def _resident_page(request, resident: Resident, revealed: dict | None = None, st
         {
             "resident": resident,
             "revealed": revealed or {},
+            "error": error,
             "can_reveal": request.user.is_superuser or scope.has_role(*REVEAL_PERSONAL_DATA),
         },
         status=status,
@@ -186,7 +188,13 @@ def resident_reveal(request, pk: int):
     except Resident.DoesNotExist:
         raise Http404 from None
     field = request.POST.get("field", "")
-    value = services.personal_data_reveal(actor=request.user, obj=resident, field=field)
+    try:
+        value = services.personal_data_reveal(
+            actor=request.user, obj=resident, field=field, reason=request.POST.get("reason", "")
+        )
+    except InvalidInput as exc:
+        # A missing reason: the page again, saying so, nothing shown and nothing logged.
+        return _resident_page(request, resident, error=exc, status=exc.status_code)
     return _resident_page(request, resident, revealed={field: value})
 
 
@@ -199,12 +207,12 @@ def _import_dir() -> Path:
     return path
 
 
-@login_required
+@section_page("registry-import")
 def import_template(request):
     return _xlsx(template_workbook(), "registry_template.xlsx")
 
 
-@login_required
+@section_page("registry-import")
 def import_page(request):
     """Upload → dry run (every bad row listed) → confirm → the same service commits."""
     scope = scope_for(request.user)

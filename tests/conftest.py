@@ -187,3 +187,27 @@ def client_for():
         return client
 
     return make
+
+
+@pytest.fixture
+def everyone(people, streets) -> dict[str, object]:
+    """One user of each role (DESIGN.md §1): the named people, plus a hotline operator, a party
+    cadre on a unit grid and a community workstation worker, all under 中心街街道. Admin is made
+    staff (the header's Admin link is for staff)."""
+    unit = people.assistant.assignments.get().node
+    community = unit.parent.parent
+    people.admin.is_staff = True
+    people.admin.save(update_fields=["is_staff"])
+    return {
+        Role.COMMAND_CENTER: people.center,
+        Role.SUPERVISION: people.bureau,
+        Role.HOTLINE: _staff("hotline", Role.HOTLINE, node=people.center.assignments.get().node),
+        Role.AUDITOR: people.auditor,
+        Role.ADMIN: people.admin,
+        Role.STREET_OFFICE: people.zhongxin,
+        Role.DEPARTMENT: people.department,
+        Role.GRID_MANAGER: people.grid_manager,
+        Role.GRID_ASSISTANT: people.assistant,
+        Role.CADRE: _staff("cadre", Role.CADRE, node=unit),
+        Role.COMMUNITY: _staff("community", Role.COMMUNITY, node=community),
+    }

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.sections import section_page
 from gridgov.errors import DomainError
 from grids.models import GridNode
 from grids.selectors import root_nodes, visible_nodes
@@ -48,7 +49,7 @@ def _start_node(request) -> GridNode:
     return roots[0]
 
 
-@login_required
+@section_page("visits-home")
 def visits_home(request):
     """Campaigns the user sees or takes part in, with their own progress in each."""
     campaigns = list(
@@ -147,13 +148,13 @@ def visit_detail(request, pk: int):
     return render(request, "visits/visit_detail.html", {"visit": visit})
 
 
-@login_required
+@section_page("visit-list")
 def visit_list(request):
     page = Paginator(selectors.visits(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "visits/visit_list.html", {"page": page})
 
 
-@login_required
+@section_page("visit-due")
 def due_visits(request):
     """Who must be seen this week, overdue first (from the special-population follow-up rules)."""
     due = selectors.due_visits(request.user)
@@ -161,7 +162,7 @@ def due_visits(request):
     return render(request, "visits/due.html", {"due": page, "page": page, "today": timezone.localdate()})
 
 
-@login_required
+@section_page("visit-diary")
 def diary(request):
     """The people's diary: the user's area's entries, and a form for today's."""
     nodes = list(visible_nodes(request.user).defer("boundary").filter(level__gte=2).order_by("code")[:200])
@@ -195,7 +196,7 @@ def diary(request):
     )
 
 
-@login_required
+@section_page("visit-proxy")
 def proxy_services(request):
     page = Paginator(selectors.proxy_services(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "visits/proxy.html", {"page": page})
@@ -247,7 +248,7 @@ def unvisited(request, pk: int):
     )
 
 
-@login_required
+@section_page("visit-never")
 def never_visited(request):
     """Households in the user's area that no visit has ever reached."""
     node = _node(request)

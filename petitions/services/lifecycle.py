@@ -377,6 +377,8 @@ def appeal_reply(*, actor, appeal: Appeal | int, reply: str, photos: Sequence = 
     appeal.save(update_fields=["status", "reply", "replied_at", *appeal_next_check(appeal), "updated_at"])
     event = _event(appeal, actor=actor, action="reply", from_status=old, note=reply)
     save_photos(appeal=appeal, photos=checked, actor=actor, event=event)
+    # The center verifies replies (待核查): each reply tells its staff once (the key holds the event).
+    _notify(appeal, event, _center_staff(), Notification.Kind.OTHER, _("replied, to verify"))
     _after_commit(appeal, "reply")
     return appeal
 
@@ -422,6 +424,8 @@ def appeal_return_visit(
 ) -> Appeal:
     """回访: the reporter rates the handling. Dissatisfied for a substantive reason sends it
     back for rework; any other answer closes it (办结) with the rating."""
+    if not rating:
+        raise InvalidInput(_("Choose how satisfied the reporter is."), field="rating")
     if rating not in Rating.values:
         raise InvalidInput(_("Unknown rating %(r)s.") % {"r": rating}, field="rating")
     appeal = _locked(appeal)

@@ -15,11 +15,13 @@ from ..models import Appeal
 
 
 @transaction.atomic
-def appeal_reporter_reveal(*, actor, appeal: Appeal) -> dict[str, str]:
-    """The reporter's plain name and phone, for a return visit or a call back."""
+def appeal_reporter_reveal(*, actor, appeal: Appeal, reason: str = "") -> dict[str, str]:
+    """The reporter's plain name and phone, for a return visit or a call back; the reason
+    the user gives is logged with each value."""
     require_role(actor, *REVEAL_PERSONAL_DATA, action=_("see a reporter's full name and phone"))
     if not Appeal.objects.visible_to(actor).filter(pk=appeal.pk).exists():
         raise NotFound(_("No appeal %(n)s.") % {"n": appeal.pk})
+    reason = personal_data.clean_reveal_reason(reason)
     row = Appeal.objects.only("id", "reporter_name_cipher", "reporter_phone_cipher").get(pk=appeal.pk)
     content_type = ContentType.objects.get_for_model(Appeal)
     revealed = {}
@@ -28,7 +30,7 @@ def appeal_reporter_reveal(*, actor, appeal: Appeal) -> dict[str, str]:
         if not cipher:
             continue
         RevealLog.objects.create(
-            user=actor, content_type=content_type, object_id=row.pk, field=field, subject=f"#{row.pk}"
+            user=actor, content_type=content_type, object_id=row.pk, field=field, subject=f"#{row.pk}", reason=reason
         )
         revealed[field] = personal_data.open_value(cipher)
     return revealed

@@ -221,8 +221,11 @@ class ResidentViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets
     @action(detail=True, methods=["post"])
     def reveal(self, request, pk=None):
         """One personal-data value in full, for roles with the reveal right; logged."""
-        field = _valid(RevealSerializer, request)["field"]
-        value = services.personal_data_reveal(actor=request.user, obj=self.get_object(), field=field)
+        data = _valid(RevealSerializer, request)
+        field = data["field"]
+        value = services.personal_data_reveal(
+            actor=request.user, obj=self.get_object(), field=field, reason=data["reason"]
+        )
         return Response({"field": field, "value": value})
 
     @extend_schema(request=TagAddSerializer, responses=TagSerializer)
@@ -304,8 +307,11 @@ class OrganisationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet
     @extend_schema(request=RevealSerializer, responses=RevealResponse)
     @action(detail=True, methods=["post"])
     def reveal(self, request, pk=None):
-        field = _valid(RevealSerializer, request)["field"]
-        value = services.personal_data_reveal(actor=request.user, obj=self.get_object(), field=field)
+        data = _valid(RevealSerializer, request)
+        field = data["field"]
+        value = services.personal_data_reveal(
+            actor=request.user, obj=self.get_object(), field=field, reason=data["reason"]
+        )
         return Response({"field": field, "value": value})
 
 

@@ -158,6 +158,10 @@ class ResidentWriteSerializer(serializers.Serializer):
 
 class RevealSerializer(serializers.Serializer):
     field = serializers.CharField(help_text="id_number or phone (contact_phone for organisations)")
+    # Checked by the service (gridgov.personal_data.clean_reveal_reason), after the role.
+    reason = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text="why the value is needed; required, logged"
+    )
 
 
 RevealResponse = inline_serializer("Revealed", {"field": serializers.CharField(), "value": serializers.CharField()})

@@ -25,8 +25,9 @@ def _unit_grid_of(obj) -> int:
 
 
 @transaction.atomic
-def personal_data_reveal(*, actor, obj: Resident | Organisation, field: str) -> str:
-    """The plain value of one personal-data field, for a role that needs it, logged.
+def personal_data_reveal(*, actor, obj: Resident | Organisation, field: str, reason: str = "") -> str:
+    """The plain value of one personal-data field, for a role that needs it and says why,
+    logged with the reason.
 
     The log row is written in the same transaction that reads the value: no reveal without
     its row."""
@@ -39,6 +40,8 @@ def personal_data_reveal(*, actor, obj: Resident | Organisation, field: str) -> 
             _check_in_scope(actor, _unit_grid_of(obj))
         except NotAllowed:
             raise NotFound(_("No such record in your area.")) from None
+    if actor is not None:
+        reason = personal_data.clean_reveal_reason(reason)
     value = personal_data.open_value(getattr(obj, f"{field}_cipher"))
     if actor is not None:
         RevealLog.objects.create(
@@ -47,5 +50,6 @@ def personal_data_reveal(*, actor, obj: Resident | Organisation, field: str) -> 
             object_id=obj.pk,
             field=field,
             subject=str(obj)[:100],
+            reason=reason,
         )
     return value

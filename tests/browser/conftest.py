@@ -90,7 +90,9 @@ def login(page, live_server):
         page.goto(f"{live_server.url}/login/")
         page.fill("input[name=username]", username)
         page.fill("input[name=password]", password)
-        page.click("button[type=submit]")
+        # The login form's own button: with someone already signed in, the header's first
+        # submit button is "log out".
+        page.click("form:has(input[name=password]) button[type=submit]")
         page.wait_for_load_state("networkidle")
 
     return sign_in

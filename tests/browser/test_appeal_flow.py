@@ -84,8 +84,13 @@ def test_an_appeal_goes_from_the_hotline_to_closed_and_the_timeline_shows_every_
     screenshot("appeal-2-closed-with-timeline")
 
     # The command center may call the reporter back: the full phone, once asked for, logged.
+    # The reason comes first: the browser will not send the form without it.
+    page.click("#reveal-reporter")
+    assert "13812345678" not in page.content()
+    page.fill("#reveal-form input[name=reason]", "回访诉求人")
     page.click("#reveal-reporter")
     page.wait_for_selector("#reporter:has-text('13812345678')")
     from accounts.models import RevealLog
 
-    assert RevealLog.objects.filter(object_id=appeal.pk, field="reporter_phone").count() == 1
+    logged = RevealLog.objects.filter(object_id=appeal.pk, field="reporter_phone")
+    assert list(logged.values_list("reason", flat=True)) == ["回访诉求人"]

@@ -7,6 +7,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_street_officer_logs_in_sees_their_street_on_the_map_and_drills_down(people, login, page, screenshot):
     login("zhongxin")
+    # The street office lands on its queue; "My areas" in the header opens its street.
+    page.click("header nav a[data-section='grid-home']")
+    page.wait_for_url("**/grids/*/")
 
     street = GridNode.objects.get(name="中心街街道")
     assert page.url.endswith(f"/grids/{street.pk}/")

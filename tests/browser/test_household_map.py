@@ -96,6 +96,8 @@ def test_community_user_opens_the_map_drills_down_clicks_a_household_and_sees_ma
     page.locator("#household-card td a").first.click()
     page.wait_for_url("**/registry/residents/*/")
     assert MASKED_ID.match(page.locator("dd .id-number").inner_text().strip())
-    page.locator("form[action$='/reveal/'] input[value='id_number'] + button").click()
+    reveal = page.locator("form[action$='/reveal/']:has(input[value='id_number'])")
+    reveal.locator("input[name=reason]").fill("办理残疾人补贴核对身份")
+    reveal.locator("button").click()
     page.wait_for_selector("#revealed-id_number")
     assert RevealLog.objects.filter(user=community_user, field="id_number").count() == 1

@@ -18,13 +18,23 @@ def test_pages_need_a_login(district, client):
     assert response.status_code == 302 and response.url.startswith("/login/")
 
 
-def test_home_takes_a_street_officer_straight_to_their_street(people, streets, client_for):
-    response = client_for(people.zhongxin).get("/")
+def test_home_takes_a_street_officer_to_their_queue_and_my_areas_to_their_street(people, streets, client_for):
+    client = client_for(people.zhongxin)
+    response = client.get("/")
+    assert response.status_code == 302 and response.url == "/appeals/queue/"
+    response = client.get("/grids/")
     assert response.status_code == 302 and response.url == f"/grids/{streets['中心街街道'].pk}/"
 
 
-def test_home_of_a_department_officer_explains_they_hold_no_grid_post(people, client_for):
-    page = client_for(people.department).get("/", headers={"accept-language": "en"}).content.decode()
+def test_home_takes_a_department_officer_to_their_queue_and_my_areas_is_not_theirs(people, client_for):
+    client = client_for(people.department)
+    response = client.get("/")
+    assert response.status_code == 302 and response.url == "/appeals/queue/"
+    assert client.get("/grids/").status_code == 404
+
+
+def test_home_of_a_user_with_no_post_explains_they_hold_none(people, client_for):
+    page = client_for(people.nobody).get("/").content.decode()
     assert "no post on a grid node" in page
 
 

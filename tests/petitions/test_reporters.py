@@ -109,14 +109,37 @@ def test_a_resident_outside_the_actors_area_is_refused(residents, people, module
     assert not Appeal.objects.exists()
 
 
-def test_the_command_center_reveals_a_reporter_and_the_reveal_is_logged(make_appeal, people, client_for):
+def test_the_command_center_reveals_a_reporter_with_a_reason_and_the_reveal_is_logged(make_appeal, people, client_for):
     appeal = make_appeal("verified", phone=PHONE)
-    response = client_for(people.center).post(f"/api/appeals/{appeal.pk}/reveal-reporter/")
+    response = client_for(people.center).post(
+        f"/api/appeals/{appeal.pk}/reveal-reporter/", {"reason": "回访核实"}, content_type="application/json"
+    )
     assert response.json() == {"reporter_name": "张三", "reporter_phone": PHONE}
     logged = RevealLog.objects.filter(user=people.center, object_id=appeal.pk)
-    assert sorted(logged.values_list("field", flat=True)) == ["reporter_name", "reporter_phone"]
-    page = client_for(people.center).post(f"/appeals/{appeal.pk}/reveal/").content.decode()
+    assert sorted(logged.values_list("field", "reason")) == [
+        ("reporter_name", "回访核实"),
+        ("reporter_phone", "回访核实"),
+    ]
+    page = client_for(people.center).post(f"/appeals/{appeal.pk}/reveal/", {"reason": "电话回访"}).content.decode()
     assert PHONE in page and RevealLog.objects.count() == 4
+
+
+def test_a_reporter_reveal_without_a_reason_is_refused_and_leaves_no_log(make_appeal, people, client_for):
+    appeal = make_appeal("verified", phone=PHONE)
+    client = client_for(people.center)
+    api = client.post(f"/api/appeals/{appeal.pk}/reveal-reporter/")
+    assert api.status_code == 400 and api.json()["field"] == "reason"
+    response = client.post(f"/appeals/{appeal.pk}/reveal/", {"reason": "  "})
+    assert response.status_code == 400 and "Say why" in response.content.decode()
+    assert PHONE not in response.content.decode()
+    assert not RevealLog.objects.exists()
+
+
+def test_the_appeal_page_asks_for_the_reason_before_revealing(make_appeal, people, client_for):
+    appeal = make_appeal("verified", phone=PHONE)
+    page = client_for(people.center).get(f"/appeals/{appeal.pk}/").content.decode()
+    form = page[page.index('id="reveal-form"') :]
+    assert 'name="reason" required' in form[: form.index("</form>")]
 
 
 def test_a_street_officer_may_not_reveal_a_reporter(make_appeal, people, client_for):
@@ -130,7 +153,10 @@ def test_a_street_officer_may_not_reveal_a_reporter(make_appeal, people, client_
 
 def test_a_grid_manager_cannot_reveal_an_appeal_outside_the_grid(make_appeal, people, client_for):
     appeal = make_appeal("dispatched", where="shuiguo", phone=PHONE)
-    assert client_for(people.grid_manager).post(f"/api/appeals/{appeal.pk}/reveal-reporter/").status_code == 404
+    response = client_for(people.grid_manager).post(
+        f"/api/appeals/{appeal.pk}/reveal-reporter/", {"reason": "核实"}, content_type="application/json"
+    )
+    assert response.status_code == 404
     assert not RevealLog.objects.exists()
 
 

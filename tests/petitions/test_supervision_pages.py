@@ -31,13 +31,13 @@ def slipped(make_appeal):
     return make
 
 
-def test_the_board_lists_open_slips_for_the_command_center_and_the_bureau_only(slipped, people, client_for):
+def test_the_board_lists_every_open_slip_for_the_command_center_and_the_bureau(slipped, people, client_for):
     slipped(2)
     for user in (people.center, people.bureau):
         response = client_for(user).get("/appeals/supervision/")
         assert response.status_code == 200
         assert response.content.decode().count('data-slip="') == SupervisionSlip.objects.count() == 6
-    for user in (people.zhongxin, people.grid_manager, people.nobody):
+    for user in (people.grid_manager, people.nobody, people.auditor):
         assert client_for(user).get("/appeals/supervision/").status_code == 404
 
 
@@ -48,6 +48,26 @@ def test_in_chinese_a_slip_is_closed_with_the_button_xiaohao_not_a_bill_settled(
     for html in (board, detail):
         assert '<button type="submit">销号</button>' in html
         assert "结账" not in html
+def test_a_street_sees_its_own_slips_on_the_board_and_cannot_close_them(slipped, people, client_for):
+    mine, theirs = slipped(2)
+    page = client_for(people.zhongxin).get("/appeals/supervision/").content.decode()
+    own = SupervisionSlip.objects.filter(appeal=mine)
+    assert own.exists()
+    assert page.count('data-slip="') == own.count()
+    assert all(f'data-slip="{s.pk}"' in page for s in own)
+    assert not any(f'data-slip="{s.pk}"' in page for s in SupervisionSlip.objects.filter(appeal=theirs))
+    assert "/close/" not in page and 'name="unit"' not in page
+    other = client_for(people.shuiguo).get("/appeals/supervision/").content.decode()
+    assert other.count('data-slip="') == SupervisionSlip.objects.filter(appeal=theirs).count()
+
+
+def test_a_department_sees_the_slips_of_the_appeals_dispatched_to_it(make_appeal, people, client_for):
+    ours = make_appeal("in_progress", where="shuiguo", unit="department")
+    other = make_appeal("in_progress")
+    for appeal in (ours, other):
+        appeal_supervise(appeal=appeal, now=appeal.deadline + datetime.timedelta(hours=1))
+    page = client_for(people.department).get("/appeals/supervision/").content.decode()
+    assert page.count('data-slip="') == SupervisionSlip.objects.filter(appeal=ours).count() > 0
 
 
 def test_the_board_filters_by_colour_and_state(slipped, people, client_for):
@@ -77,7 +97,10 @@ def test_the_board_exports_what_it_shows_to_xlsx(slipped, people, client_for):
     assert response.status_code == 200
     rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
     assert len(rows) == 3 and rows[0][0] == "Slip"
-    assert client_for(people.zhongxin).get("/appeals/supervision/export.xlsx").status_code == 404
+    street = client_for(people.zhongxin).get("/appeals/supervision/export.xlsx")
+    street_rows = list(load_workbook(io.BytesIO(street.content)).active.iter_rows(values_only=True))
+    assert len(street_rows) - 1 == SupervisionSlip.objects.filter(appeal__street__name="中心街街道").count()
+    assert client_for(people.grid_manager).get("/appeals/supervision/export.xlsx").status_code == 404
 
 
 def test_the_appeal_page_shows_its_slips_and_colour_and_the_unit_acknowledges(slipped, people, client_for):

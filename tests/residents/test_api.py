@@ -101,12 +101,17 @@ def test_no_api_response_holds_a_full_id_number_or_phone(registry, people, clien
 
 def test_a_command_center_officer_reveals_one_id_number_and_it_is_logged(registry, people, client_for):
     resident = Resident.objects.first()
+    url = f"/api/residents/residents/{resident.pk}/reveal/"
+    refused = client_for(people.center).post(url, {"field": "id_number"}, content_type="application/json")
+    assert refused.status_code == 400 and refused.json()["field"] == "reason"
+    assert not RevealLog.objects.exists()
     response = client_for(people.center).post(
-        f"/api/residents/residents/{resident.pk}/reveal/", {"field": "id_number"}, content_type="application/json"
+        url, {"field": "id_number", "reason": "办理低保核对身份"}, content_type="application/json"
     )
     assert response.status_code == 200
     assert response.json()["value"] == open_value(resident.id_number_cipher)
-    assert RevealLog.objects.filter(user=people.center, object_id=resident.pk, field="id_number").count() == 1
+    log = RevealLog.objects.get(user=people.center, object_id=resident.pk, field="id_number")
+    assert log.reason == "办理低保核对身份"
 
 
 def test_a_street_officer_may_not_reveal(registry, streets, people, client_for):
@@ -240,7 +245,7 @@ def test_an_organisation_is_registered_with_a_masked_contact_phone_that_only_per
     assert client_for(people.zhongxin).post(url, {"field": "contact_phone"}).status_code == 403
     shuiguo = client_for(people.shuiguo).get(f"/api/residents/organisations/{body['id']}/")
     assert shuiguo.status_code == 404
-    revealed = client_for(people.center).post(url, {"field": "contact_phone"})
+    revealed = client_for(people.center).post(url, {"field": "contact_phone", "reason": "联系商户整改"})
     assert revealed.json()["value"] == "13912345678"
     assert RevealLog.objects.filter(field="contact_phone").count() == 1
 

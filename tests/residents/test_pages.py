@@ -88,9 +88,15 @@ def test_the_reveal_button_shows_one_value_to_a_permitted_role_and_logs_it(regis
     assert (
         "Show in full" in client.get(f"/registry/residents/{resident.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     )
-    response = client.post(f"/registry/residents/{resident.pk}/reveal/", {"field": "id_number"})
+    refused = client.post(f"/registry/residents/{resident.pk}/reveal/", {"field": "id_number"})
+    assert refused.status_code == 400 and "Say why" in refused.content.decode()
+    assert open_value(resident.id_number_cipher) not in refused.content.decode()
+    assert not RevealLog.objects.exists()
+    response = client.post(f"/registry/residents/{resident.pk}/reveal/", {"field": "id_number", "reason": "核对身份"})
     assert open_value(resident.id_number_cipher) in response.content.decode()
-    assert RevealLog.objects.filter(user=people.center, field="id_number", object_id=resident.pk).exists()
+    assert RevealLog.objects.filter(
+        user=people.center, field="id_number", object_id=resident.pk, reason="核对身份"
+    ).exists()
 
 
 def test_a_street_officer_sees_no_reveal_button_and_a_forced_reveal_is_refused(registry, streets, people, client_for):

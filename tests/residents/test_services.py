@@ -148,24 +148,39 @@ def test_a_tag_is_added_once_and_ending_it_keeps_the_row(registry, categories, p
 
 def test_a_reveal_returns_the_value_and_writes_a_log_row(registry, people):
     resident = Resident.objects.exclude(phone_cipher="").first()
-    value = services.personal_data_reveal(actor=people.center, obj=resident, field="phone")
+    value = services.personal_data_reveal(actor=people.center, obj=resident, field="phone", reason="通知领取补贴")
     assert value.startswith("1381234")
     log = RevealLog.objects.get()
-    assert (log.user, log.object_id, log.field, log.subject) == (people.center, resident.pk, "phone", resident.name)
+    assert (log.user, log.object_id, log.field, log.subject, log.reason) == (
+        people.center,
+        resident.pk,
+        "phone",
+        resident.name,
+        "通知领取补贴",
+    )
+
+
+@pytest.mark.parametrize("reason", ["", "   ", "x", "\x00ab", "长" * 201])
+def test_a_reveal_without_a_proper_reason_is_refused_and_leaves_no_log(registry, people, reason):
+    resident = Resident.objects.exclude(phone_cipher="").first()
+    with pytest.raises(InvalidInput) as refused:
+        services.personal_data_reveal(actor=people.center, obj=resident, field="phone", reason=reason)
+    assert refused.value.field == "reason"
+    assert not RevealLog.objects.exists()
 
 
 def test_roles_without_the_reveal_right_cannot_reveal_and_leave_no_log(registry, people):
     resident = Resident.objects.first()
     for actor in (people.zhongxin, people.auditor, people.bureau, people.assistant, people.department):
         with pytest.raises(NotAllowed):
-            services.personal_data_reveal(actor=actor, obj=resident, field="id_number")
+            services.personal_data_reveal(actor=actor, obj=resident, field="id_number", reason="核实身份")
     assert not RevealLog.objects.exists()
 
 
 def test_a_grid_manager_cannot_reveal_outside_their_grid(registry, streets, people):
     other = Resident.objects.filter(household__street=streets["税郭镇"]).first()
     with pytest.raises(NotFound):
-        services.personal_data_reveal(actor=people.grid_manager, obj=other, field="id_number")
+        services.personal_data_reveal(actor=people.grid_manager, obj=other, field="id_number", reason="核实身份")
     with pytest.raises(InvalidInput):
-        services.personal_data_reveal(actor=people.center, obj=other, field="name")
+        services.personal_data_reveal(actor=people.center, obj=other, field="name", reason="核实身份")
     assert not RevealLog.objects.exists()
