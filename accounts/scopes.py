@@ -24,6 +24,12 @@ class ScopeNode:
     rght: int
 
 
+# "Every row" as a condition that survives being or-ed: Q() | Q(x=1) is just Q(x=1) in Django,
+# which made `scope.located_q() | Q(visitor=user)` hide everything from the district's staff.
+# A negated empty `__in` compiles to no WHERE clause at all, alone or inside an OR.
+ALL_ROWS = ~Q(pk__in=[])
+
+
 @dataclass(frozen=True)
 class Scope:
     everything: bool = False
@@ -41,7 +47,7 @@ class Scope:
     def node_q(self, prefix: str = "") -> Q:
         """Rows of GridNode (or a relation to it, via `prefix`) inside the scope."""
         if self.everything:
-            return Q()
+            return ALL_ROWS
         q = Q(pk__in=[])
         for node in self.nodes:
             q |= Q(
@@ -57,7 +63,7 @@ class Scope:
         """Rows that store their street, community and unit grid beside them (households,
         appeals, ...): the scope becomes indexed equality filters on those columns."""
         if self.everything:
-            return Q()
+            return ALL_ROWS
         q = Q(pk__in=[])
         for node in self.nodes:
             if node.level == Level.STREET:
@@ -73,7 +79,7 @@ class Scope:
     def department_q(self, lookup: str = "department_id") -> Q:
         """Rows whose `lookup` names one of the user's departments."""
         if self.everything:
-            return Q()
+            return ALL_ROWS
         return Q(**{f"{lookup}__in": sorted(self.department_ids)})
 
     def contains_node(self, node: GridNode) -> bool:

@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+from django.db.models import Q
 
 from accounts.roles import Role
 from accounts.scopes import compute_scope, scope_for
@@ -111,3 +112,20 @@ def test_the_scope_is_computed_once_per_user_object(people, django_assert_num_qu
     with django_assert_num_queries(1):
         scope_for(user)
         scope_for(user)
+
+
+def test_the_whole_districts_scope_still_sees_every_row_when_or_ed_with_another_condition(people, streets):
+    # Q() | Q(x) is just Q(x) in Django: a scope of "everything" must not collapse that way.
+    scope = scope_for(people.center)
+    nodes = GridNode.objects.all()
+    everyone = nodes.count()
+    assert nodes.filter(scope.node_q() | Q(code="no-such-code")).count() == everyone
+    assert nodes.filter(scope.located_q(street="parent", community="parent", unit_grid="parent") | Q(pk=0)).count() == (
+        everyone
+    )
+    street = scope_for(people.zhongxin)
+    assert (
+        nodes.filter(street.node_q() | Q(code="no-such-code")).count()
+        == nodes.filter(street.node_q()).count()
+        < (everyone)
+    )

@@ -85,6 +85,16 @@ def test_another_streets_officer_cannot_open_a_visit(client_for, people, campaig
     assert client_for(people.shuiguo).get(f"/api/visits/visits/{visit.pk}/").status_code == 404
 
 
+@pytest.mark.parametrize("who", ["center", "bureau", "auditor", "admin"])
+def test_the_districts_staff_see_every_campaign_assignment_and_visit(client_for, people, campaign, who):
+    visit_half(campaign)
+    client = client_for(getattr(people, who))
+    assignments = client.get(f"/api/visits/assignments/?campaign={campaign.pk}").json()
+    assert assignments["count"] == CampaignAssignment.objects.filter(campaign=campaign).count() > 0
+    visit = Visit.objects.first()
+    assert client.get(f"/api/visits/visits/{visit.pk}/").status_code == 200
+
+
 def test_list_endpoints_take_a_constant_number_of_queries(client_for, people, campaign, district):
     client = client_for(people.center)
     urls = [
