@@ -48,6 +48,8 @@ def test_in_chinese_a_slip_is_closed_with_the_button_xiaohao_not_a_bill_settled(
     for html in (board, detail):
         assert '<button type="submit">销号</button>' in html
         assert "结账" not in html
+
+
 def test_a_street_sees_its_own_slips_on_the_board_and_cannot_close_them(slipped, people, client_for):
     mine, theirs = slipped(2)
     page = client_for(people.zhongxin).get("/appeals/supervision/").content.decode()
