@@ -1,0 +1,50 @@
+"""The seeded small district tells one coherent story (issue 11): the supervision board, the
+funding overview, the visit figures and the people's and grids' pages agree with each other."""
+
+import re
+from collections import Counter
+
+import pytest
+from django.db.models import Count, Q
+
+from accounts.models import User
+from petitions.models import OPEN_STATUSES, Appeal, SupervisionSlip
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def as_user(client_for):
+    def make(username: str, language: str = "en"):
+        return client_for(User.objects.get(username=username), language)
+
+    return make
+
+
+@pytest.mark.usefixtures("seeded_small_district")
+class TestTheSeededDistrict:
+    def test_the_supervision_board_lists_each_appeal_once_with_its_history(self, as_user):
+        open_slips = SupervisionSlip.objects.filter(closed_at__isnull=True)
+        assert open_slips.exists()
+        per_appeal = Counter(open_slips.values_list("appeal_id", flat=True))
+        assert max(per_appeal.values()) == 1
+        # No ended appeal keeps an open slip, and the slips of ended appeals say why they closed.
+        assert not open_slips.exclude(appeal__status__in=OPEN_STATUSES).exists()
+        ended = SupervisionSlip.objects.exclude(appeal__status__in=OPEN_STATUSES)
+        assert ended.exists() and not ended.filter(Q(closed_at__isnull=True) | Q(close_note="")).exists()
+        # The ladder climbed through time: superseded slips before the current one.
+        climbed = Appeal.objects.annotate(n=Count("slips")).filter(n__gt=1, slips__closed_at__isnull=True)
+        assert climbed.exists()
+        for appeal in climbed[:20]:
+            slips = list(appeal.slips.order_by("issued_at", "id"))
+            assert len({s.issued_at for s in slips}) > 1, appeal.pk
+            assert all(s.closed_at and s.close_note for s in slips if s.closed_at is not None)
+        # Each current slip's appeal carries the slip's colour or a higher one.
+        rank = {"": 0, "blue": 1, "yellow": 2, "orange": 3, "red": 4}
+        for slip in open_slips.select_related("appeal"):
+            assert rank[slip.appeal.colour] >= rank[slip.colour]
+        page = as_user("center").get("/appeals/supervision/?state=open").content.decode()
+        listed = [int(pk) for pk in re.findall(r'data-slip="(\d+)"', page)]
+        assert len(listed) == min(open_slips.count(), 50)
+        appeals = list(SupervisionSlip.objects.filter(pk__in=listed).values_list("appeal_id", flat=True))
+        assert len(appeals) == len(set(appeals)) == len(listed)
