@@ -6,6 +6,7 @@ from collections import Counter
 
 import pytest
 from django.db.models import Count, Q
+from django.utils import timezone
 
 from accounts.models import User
 from petitions.models import OPEN_STATUSES, Appeal, SupervisionSlip
@@ -48,3 +49,24 @@ class TestTheSeededDistrict:
         assert len(listed) == min(open_slips.count(), 50)
         appeals = list(SupervisionSlip.objects.filter(pk__in=listed).values_list("appeal_id", flat=True))
         assert len(appeals) == len(set(appeals)) == len(listed)
+
+    def test_no_street_spends_over_its_allocation_or_share_except_the_flagged_ones(self):
+        from funding import selectors
+        from funding.demo import seed_year
+        from funding.selectors import FlagKind
+
+        auditor = User.objects.get(username="auditor")
+        year, months = seed_year(timezone.localdate())
+        rows, total = selectors.budget_vs_actual(auditor, year)
+        flagged = {f.street_id for f in selectors.flags(auditor, year) if f.kind == FlagKind.OVER_ALLOCATION}
+        assert flagged, "the seed's over-allocation exception is flagged"
+        within = [r for r in rows if r.street_id not in flagged]
+        assert len(within) >= len(rows) - 3
+        for row in within:
+            for m in range(1, months + 1):
+                assert sum(row.spent[:m]) <= sum(row.allocated[:m]), (row.street_name, m)
+            # Within the monthly shares of the year so far (60 yuan × households / 12 a month).
+            assert row.spent_fen <= row.budget_fen * months // 12, row.street_name
+            assert row.spent_fen > 0
+        # The district as a whole is within its budget: the exceptions are exceptions.
+        assert total.spent_fen <= total.budget_fen
