@@ -70,3 +70,40 @@ class TestTheSeededDistrict:
             assert row.spent_fen > 0
         # The district as a whole is within its budget: the exceptions are exceptions.
         assert total.spent_fen <= total.budget_fen
+
+    def test_the_visit_figures_agree_on_every_page(self, as_user):
+        from visits.models import Campaign, CampaignAssignment
+
+        campaign = Campaign.objects.get()
+        assignments = CampaignAssignment.objects.filter(campaign=campaign)
+        assigned, visited = assignments.count(), assignments.filter(visited_on__isnull=False).count()
+        assert 0 < visited < assigned
+
+        def numbers(html: str, element_id: str) -> list[int]:
+            found = re.search(rf'id="{element_id}"[^>]*>(.*?)</p>', html, re.S)
+            return [int(n) for n in re.findall(r"\d+", found.group(1).replace(",", ""))]
+
+        center = as_user("center")
+        coverage = center.get(f"/visits/campaigns/{campaign.pk}/coverage/").content.decode()
+        assert numbers(coverage, "total")[:2] == [visited, assigned]
+        # The district's rows and the cadres' rows add up to the same total.
+        by_node = re.findall(r'<td class="num">(\d+)</td><td class="num">(\d+)</td><td class="num">\d+</td>', coverage)
+        assert [sum(int(a) for a, _v in by_node), sum(int(v) for _a, v in by_node)] == [assigned, visited]
+        cadre_rows = coverage.split('id="by-cadre"')[1]
+        cells = re.findall(r"<tr><td>([^<]+)</td><td class=\"num\">(\d+)</td><td class=\"num\">(\d+)</td>", cadre_rows)
+        assert sum(int(a) for _n, a, _v in cells) == assigned and sum(int(v) for _n, _a, v in cells) == visited
+
+        # A cadre sees the same figures on the visits home, their households page and the
+        # coverage page's row for them.
+        cadre_id = assignments.values_list("cadre_id", flat=True).order_by("cadre__username").first()
+        cadre = User.objects.get(pk=cadre_id)
+        mine = assignments.filter(cadre=cadre)
+        own = [mine.filter(visited_on__isnull=False).count(), mine.count()]
+        client = as_user(cadre.username)
+        home = client.get("/visits/").content.decode()
+        link = re.search(r'class="mine-progress">(.*?)</a>', home, re.S).group(1)
+        assert [int(n) for n in re.findall(r"\d+", link)] == own
+        page = client.get(f"/visits/campaigns/{campaign.pk}/mine/").content.decode()
+        assert numbers(page, "progress") == own
+        row = next(c for c in cells if c[0] == (cadre.name or cadre.username))
+        assert [int(row[2]), int(row[1])] == own
