@@ -210,6 +210,10 @@ class DiaryEntry(models.Model):
     node = models.ForeignKey(GridNode, on_delete=models.PROTECT, related_name="+", verbose_name=_("grid"))
     topics = models.JSONField(_("topics"), default=list, blank=True)
     text = models.TextField(_("text"), max_length=4000)
+    # The residents the entry is about (看人知情: listed on their page and their household's).
+    mentions = models.ManyToManyField(
+        Resident, related_name="diary_mentions", blank=True, verbose_name=_("residents mentioned")
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = DiaryQuerySet.as_manager()
