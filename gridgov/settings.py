@@ -265,6 +265,9 @@ LOGGING = {
 # Registry imports (residents.importing): larger files are refused before they are read.
 GRIDGOV_IMPORT_MAX_BYTES = int(os.environ.get("GRIDGOV_IMPORT_MAX_BYTES", str(10 * 1024 * 1024)))
 GRIDGOV_IMPORT_MAX_ROWS = int(os.environ.get("GRIDGOV_IMPORT_MAX_ROWS", "20000"))
+# Households a grid of each level should hold, inclusive: base grid (3) 500–800, unit grid (4)
+# 100–250 (DESIGN.md §2); /grids/outside-band/ lists the grids outside (docs/configuration.md).
+GRIDGOV_HOUSEHOLD_BANDS = {3: (500, 800), 4: (100, 250)}
 # Four-colour supervision (DESIGN.md §4): the thresholds of the rule table.
 GRIDGOV_SUPERVISION = {
     "BLUE_SHARE": 0.70,  # share of the handling window used, not replied
