@@ -58,8 +58,8 @@ def seed_year(today: datetime.date) -> tuple[int, int]:
 
 
 def _households(ctx) -> int:
-    """The registry keeps GridNode.households. When it has not counted any yet (the
-    registry's seed step is not in this branch), give each unit grid a plausible count in
+    """The registry keeps GridNode.households. When it has counted none (a seed of the
+    funding step alone, as some tests do), give each unit grid a plausible count in
     the planned 100–250 (mean ≈ 166, so the paper's district has ≈ 190,000 households and a
     budget ≈ 11.4 M yuan) and sum them up the tree, as the registry would."""
     if GridNode.objects.filter(level=Level.STREET, households__gt=0).exists():

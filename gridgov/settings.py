@@ -219,8 +219,8 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "GridGov API",
-    "DESCRIPTION": "网格化社会管理服务平台: the grid tree, staff, and (as they land) the registry, "
-    "appeals, supervision, visits, assessment and funding. Every endpoint is scoped to the "
+    "DESCRIPTION": "网格化社会管理服务平台: the grid tree, staff, the registry, appeals, four-colour "
+    "supervision, visits, assessment and funding. Every endpoint is scoped to the "
     "caller's grid subtree or department.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
