@@ -38,7 +38,10 @@ def test_the_board_lists_open_slips_for_the_command_center_and_the_bureau_only(s
     for user in (people.center, people.bureau):
         response = client_for(user).get("/appeals/supervision/")
         assert response.status_code == 200
-        assert response.content.decode().count('data-slip="') == 2
+        page = response.content.decode()
+        assert page.count('data-slip="') == 2
+        # Each row points to the ladder the appeal climbed.
+        assert page.count("2 earlier slips") == 2
     for user in (people.zhongxin, people.grid_manager, people.nobody):
         assert client_for(user).get("/appeals/supervision/").status_code == 404
 
