@@ -7,6 +7,7 @@ from django.db.models import Count
 
 from accounts.models import User
 from residents.models import Resident
+from visits.models import CampaignAssignment
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -28,6 +29,7 @@ class TestTheDemoDistrictInTheBrowser:
             .first()
         )
         assert resident is not None
+        visited = CampaignAssignment.objects.filter(visited_on__isnull=False).count()
         login("center")
 
         page.goto(f"{live_server.url}/registry/residents/{resident.pk}/")
@@ -61,3 +63,15 @@ class TestTheDemoDistrictInTheBrowser:
         rows = page.locator("tr[data-slip]")
         assert rows.count() > 0
         screenshot("demo-supervision-board")
+
+        # The appeal's page keeps the ladder it climbed: the earlier slips closed as superseded.
+        page.locator("a.history").first.click()
+        page.wait_for_load_state("networkidle")
+        assert "已升级为" in page.locator("#slips").inner_text()
+        screenshot("demo-appeal-slip-history")
+
+        page.goto(f"{live_server.url}/visits/")
+        page.locator("#campaigns a", has_text="覆盖").first.click()
+        page.wait_for_load_state("networkidle")
+        assert f"已走访 {visited} 户" in page.locator("#total").inner_text()
+        screenshot("demo-visit-coverage")
