@@ -5,13 +5,13 @@ behalf (DESIGN.md §3, the household grid map's "map → house → people → th
 
 Each list is scoped through the same selectors as its own app's pages (an appeal, visit or
 diary entry the user could not open is not listed), newest first, cut at LIMIT rows with the
-total beside it, and costs one query for the rows and one for the count whatever the history's
-length: the pages' query counts are constant.
+total beside it (a window count in the same query): one query per list whatever the history's
+length, so the pages' query counts are constant.
 """
 
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Window
 
 from .models import Household, Resident
 
@@ -29,9 +29,10 @@ class Listed:
 
 
 def _listed(qs: QuerySet) -> Listed:
-    rows = list(qs[:LIMIT])
-    total = len(rows) if len(rows) < LIMIT else qs.order_by().count()
-    return Listed(rows, total)
+    """The newest LIMIT rows and, from a window count over the same query, how many there are
+    in all: one query however long the list."""
+    rows = list(qs.annotate(listed_total=Window(Count("id")))[:LIMIT])
+    return Listed(rows, rows[0].listed_total if rows else 0)
 
 
 @dataclass
