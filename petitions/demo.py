@@ -357,12 +357,14 @@ def seed_supervision(ctx) -> str:
     handling = Appeal.objects.filter(status__in=HANDLING_STATUSES, window_start__isnull=False).order_by("pk")
     for pk, window_start in handling.values_list("pk", "window_start"):
         moment = window_start
-        while moment is not None and moment <= now:
+        # Each step issues at least one colour or moves past a threshold: a handful of steps
+        # (four colours, a blue's unacknowledged day); the bound only guards the loop.
+        for _step in range(12):
+            if moment is None or moment > now:
+                break
             for slip in appeal_supervise(appeal=pk, now=moment, exceptions=exceptions):
                 total[slip.colour] += 1
             moment = Appeal.objects.filter(pk=pk).values_list("next_check_at", flat=True).first()
-            if moment is not None and moment > now:
-                break
         appeal_supervise(appeal=pk, now=now, exceptions=exceptions)  # sets the next check from now
         reset_queries()
     total.update(_answered_history(exceptions, now))
