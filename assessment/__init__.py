@@ -1,3 +1,3 @@
-"""Assessment (考核), docs/domain.md §6 — a first part only: the unit indicators and the
-default score, computed from the appeals (no models yet: weights, snapshots, the task, the
-command and the pages are still to come; see docs/visits.md, "Assessment: what exists")."""
+"""Assessment (考核), docs/domain.md §6: monthly and quarterly scores of handling units and
+grid staff from the appeals and the visits, with editable weights, period snapshots, the
+scoring task and command, the pages, the API and the exports (docs/assessment.md)."""

@@ -6,7 +6,9 @@ Shape of the year (the current one, up to last month; the previous one in Januar
 February, so there is always a run of complete months):
 - every street's budget frozen on 1 January, allocated monthly (two townships quarterly);
 - a report per street per month: grid managers' and assistants' subsidies by person, and
-  devices, training and printing; approved on about the 7th of the next month;
+  devices, training and printing, all within the street's monthly share of its budget
+  (60 yuan × households / 12; the small demo's streets pay a handful of their staff);
+  approved on about the 7th of the next month;
 - some returned with the auditor's comments and resubmitted; one submitted late (the 8th);
 - last month's reports still under way: some submitted (the review queue), one returned;
 - the audit flags each have a case: a manager paid twice in a month, a township spending
@@ -58,8 +60,8 @@ def seed_year(today: datetime.date) -> tuple[int, int]:
 
 
 def _households(ctx) -> int:
-    """The registry keeps GridNode.households. When it has not counted any yet (the
-    registry's seed step is not in this branch), give each unit grid a plausible count in
+    """The registry keeps GridNode.households. When it has counted none (a seed of the
+    funding step alone, as some tests do), give each unit grid a plausible count in
     the planned 100–250 (mean ≈ 166, so the paper's district has ≈ 190,000 households and a
     budget ≈ 11.4 M yuan) and sum them up the tree, as the registry would."""
     if GridNode.objects.filter(level=Level.STREET, households__gt=0).exists():
@@ -78,6 +80,53 @@ def _households(ctx) -> int:
                 nodes[node.parent_id].households += node.households
         GridNode.objects.bulk_update([n for n in nodes.values() if n.level == level], ["households"], batch_size=1000)
     return sum(u.households for u in units)
+
+
+# What a street's month may spend, as shares of its monthly share of the budget (60 yuan ×
+# households / 12): subsidies take up to SUBSIDY_SHARE, running costs fill part of the rest,
+# so an ordinary month stays within its share and only the flagged exceptions go over.
+SUBSIDY_SHARE = 0.78
+RUNNING_COSTS = {  # category: (description, months it falls in, share of the month's budget)
+    "devices": ("网格员手机话费", lambda m: True, (0.04, 0.08)),
+    "training": ("网格员业务培训", lambda m: m % 3 == 1, (0.05, 0.10)),
+    "printing": ("民情日志印制", lambda m: m % 2 == 0, (0.01, 0.03)),
+}
+
+
+def _paid(roles: dict[str, list[int]], share_fen: int) -> dict[str, list[int]]:
+    """The managers and assistants whose subsidies the month's share carries, within
+    SUBSIDY_SHARE of it: the first manager and assistant (code order), then assistants and
+    managers in turn, three assistants to a manager, as a base grid has them."""
+    room = int(share_fen * SUBSIDY_SHARE)
+    paid: dict[str, list[int]] = {"manager": [], "assistant": []}
+    queues = {"manager": list(roles["manager"]), "assistant": list(roles["assistant"])}
+    fen = {"manager": MANAGER_SUBSIDY_FEN, "assistant": ASSISTANT_SUBSIDY_FEN}
+    turn = ["assistant", "manager", "assistant", "assistant"]
+    while any(queues.values()):
+        took = False
+        for kind in turn:
+            if queues[kind] and fen[kind] <= room:
+                paid[kind].append(queues[kind].pop(0))
+                room -= fen[kind]
+                took = True
+        if not took:
+            break
+    return paid
+
+
+def _running_costs(rng, month: int, *, share: int, lines: list[dict]) -> list[dict]:
+    """Phone fees every month, training each quarter, printing every other month: shares of
+    the month's budget, rounded down to whole yuan, never past what the subsidies left."""
+    room = share - sum(li["amount_fen"] for li in lines)
+    costs = []
+    for category, (description, falls, (low, high)) in RUNNING_COSTS.items():
+        if not falls(month):
+            continue
+        fen = min(int(share * rng.uniform(low, high)) // 100 * 100, room)
+        if fen >= 100:
+            costs.append({"category": category, "amount_fen": fen, "description": description})
+            room -= fen
+    return costs
 
 
 def seed_funding(ctx) -> str:
@@ -114,9 +163,6 @@ def seed_funding(ctx) -> str:
             pk for (t, lft, rght), pk in street_of.items() if t == a["node__tree_id"] and lft < a["node__lft"] < rght
         )
         staff[sid]["manager" if a["role"] == Role.GRID_MANAGER else "assistant"].append(a["user_id"])
-    if ctx.scale == "small":  # a handful of named subsidies per street; the paper scale pays everyone
-        staff = {sid: {k: v[:4] for k, v in roles.items()} for sid, roles in staff.items()}
-
     with _clock(datetime.date(year, 1, 1), hour=9):
         budgets = {
             s.pk: services.budget_freeze(
@@ -128,6 +174,9 @@ def seed_funding(ctx) -> str:
             for s in streets
         }
     rng = ctx.rng
+    # Each street pays what its monthly share (budget / 12) can carry: at paper scale that is
+    # every manager and assistant; the small demo's few hundred households carry a handful.
+    staff = {sid: _paid(roles, budgets[sid].amount_fen // 12) for sid, roles in staff.items()}
     late_street, dup_street, over_street = streets[0], streets[1 % len(streets)], streets[-1]
     returned = {(streets[2 % len(streets)].pk, 3), (streets[4 % len(streets)].pk, 6), (streets[0].pk, 9)}
     ended_assistant = None
@@ -153,18 +202,13 @@ def seed_funding(ctx) -> str:
                     {"category": "assistant_subsidy", "amount_fen": ASSISTANT_SUBSIDY_FEN, "payee_id": uid}
                     for uid in staff[s.pk]["assistant"]
                 ]
-                lines.append({"category": "devices", "amount_fen": rng.randint(20, 60) * 10_000,
-                              "description": "网格员手机话费"})  # fmt: skip
-                if month % 3 == 1:
-                    lines.append({"category": "training", "amount_fen": rng.randint(30, 90) * 10_000,
-                                  "description": "网格员业务培训"})  # fmt: skip
-                if month % 2 == 0:
-                    lines.append({"category": "printing", "amount_fen": rng.randint(5, 20) * 10_000,
-                                  "description": "民情日志印制"})  # fmt: skip
-                if s == dup_street and month == 2 and staff[s.pk]["manager"]:
+                lines += _running_costs(rng, month, share=budgets[s.pk].amount_fen // 12, lines=lines)
+                if s == dup_street and month == 2 and (paid := staff[s.pk]["manager"] or staff[s.pk]["assistant"]):
                     # Back pay entered as a second line: the duplicate-payee flag's case.
-                    lines.append({"category": "manager_subsidy", "amount_fen": MANAGER_SUBSIDY_FEN,
-                                  "payee_id": staff[s.pk]["manager"][0], "description": "补发1月补贴"})  # fmt: skip
+                    kind = "manager" if staff[s.pk]["manager"] else "assistant"
+                    fen = MANAGER_SUBSIDY_FEN if kind == "manager" else ASSISTANT_SUBSIDY_FEN
+                    lines.append({"category": f"{kind}_subsidy", "payee_id": paid[0], "amount_fen": fen,
+                                  "description": "补发1月补贴"})  # fmt: skip
                 if s == over_street and month == 1:
                     # A year's devices bought at once: more than January's allocation (flag).
                     lines.append({"category": "devices", "amount_fen": budgets[s.pk].amount_fen // 3,

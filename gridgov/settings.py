@@ -244,8 +244,8 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "GridGov API",
-    "DESCRIPTION": "网格化社会管理服务平台: the grid tree, staff, and (as they land) the registry, "
-    "appeals, supervision, visits, assessment and funding. Every endpoint is scoped to the "
+    "DESCRIPTION": "网格化社会管理服务平台: the grid tree, staff, the registry, appeals, four-colour "
+    "supervision, visits, assessment and funding. Every endpoint is scoped to the "
     "caller's grid subtree or department.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
@@ -295,6 +295,9 @@ LOGGING = {
 # Registry imports (residents.importing): larger files are refused before they are read.
 GRIDGOV_IMPORT_MAX_BYTES = int(os.environ.get("GRIDGOV_IMPORT_MAX_BYTES", str(10 * 1024 * 1024)))
 GRIDGOV_IMPORT_MAX_ROWS = int(os.environ.get("GRIDGOV_IMPORT_MAX_ROWS", "20000"))
+# Households a grid of each level should hold, inclusive: base grid (3) 500–800, unit grid (4)
+# 100–250 (docs/domain.md §2); /grids/outside-band/ lists the grids outside (docs/configuration.md).
+GRIDGOV_HOUSEHOLD_BANDS = {3: (500, 800), 4: (100, 250)}
 # Four-colour supervision (docs/domain.md §4): the thresholds of the rule table.
 GRIDGOV_SUPERVISION = {
     "BLUE_SHARE": 0.70,  # share of the handling window used, not replied

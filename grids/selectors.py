@@ -1,11 +1,15 @@
 """Reads of the grid tree, scoped to the user. Each is a constant number of queries."""
 
+import datetime
 import hashlib
 
+from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, Max, Min, QuerySet
+from django.db.models import Count, Exists, Max, Min, OuterRef, Q, QuerySet
+from django.utils import timezone
 from shapely import geometry as geom
 
+from accounts.roles import Role
 from accounts.scopes import scope_for
 
 from .models import Assignment, Department, GridNode, Level
@@ -177,3 +181,84 @@ def visible_assignments(user) -> QuerySet[Assignment]:
     if scope.everything:
         return qs
     return qs.filter(scope.node_q("node__") | scope.department_q())
+
+
+# ---------------------------------------------------------------------------------------------
+# 格中定人: who is posted on a grid, which grids lack their staff, which lie outside their band
+
+# The post each grid level must have filled: a base grid its grid manager (网格管理员), a unit
+# grid its grid assistant (网格协管员). docs/domain.md §1.
+REQUIRED_POST = {Level.BASE_GRID: Role.GRID_MANAGER, Level.UNIT_GRID: Role.GRID_ASSISTANT}
+
+
+def node_staff(user, node: GridNode, on: datetime.date | None = None) -> list[Assignment]:
+    """The people posted on `node` on a day (today): its own posts, and for a unit grid also
+    the grid manager of its base grid, who manages it. Managers first, then assistants, then
+    the rest. One query."""
+    on = on or timezone.localdate()
+    nodes = [node.pk]
+    if node.level == Level.UNIT_GRID and node.parent_id:
+        nodes.append(node.parent_id)
+    rows = (
+        visible_assignments(user)
+        .active(on)
+        .filter(node_id__in=nodes)
+        .filter(Q(node_id=node.pk) | Q(role=Role.GRID_MANAGER))
+        .order_by("valid_from", "id")
+    )
+    order = {Role.GRID_MANAGER: 0, Role.GRID_ASSISTANT: 1}
+    return sorted(rows, key=lambda a: (order.get(a.role, 2), a.node_id != node.pk, a.valid_from, a.pk))
+
+
+def _has_post(role: str, on: datetime.date):
+    return Exists(Assignment.objects.active(on).filter(node_id=OuterRef("pk"), role=role))
+
+
+def grids_without_staff(user, on: datetime.date | None = None) -> QuerySet[GridNode]:
+    """Base grids without a grid manager and unit grids without a grid assistant on a day
+    (today), in the user's scope, in code order; `missing_role` names the empty post. The
+    page's count and its rows are two queries, whatever the number of grids."""
+    on = on or timezone.localdate()
+    empty = Q()
+    for level, role in REQUIRED_POST.items():
+        empty |= Q(level=level) & ~Q(**{f"has_{role}": True})
+    annotations = {f"has_{role}": _has_post(role, on) for role in REQUIRED_POST.values()}
+    return (
+        visible_nodes(user)
+        .filter(level__in=list(REQUIRED_POST))
+        .annotate(**annotations)
+        .filter(empty)
+        .select_related("parent")
+        .defer("boundary", "parent__boundary")
+        .order_by("code")
+    )
+
+
+def household_bands() -> dict[int, tuple[int, int]]:
+    """Households a grid of each level should hold, inclusive (docs/domain.md §2: a base grid
+    500–800, a unit grid 100–250); settings.GRIDGOV_HOUSEHOLD_BANDS overrides them by level."""
+    bands = {Level.BASE_GRID: (500, 800), Level.UNIT_GRID: (100, 250)}
+    for level, (low, high) in getattr(settings, "GRIDGOV_HOUSEHOLD_BANDS", {}).items():
+        bands[int(level)] = (int(low), int(high))
+    return bands
+
+
+def grids_outside_band(user, *, level: int | None = None, side: str = "") -> QuerySet[GridNode]:
+    """Grids whose household count (GridNode.households, kept by the registry) lies outside
+    their level's band, in the user's scope, in code order; `side` "below" or "above" keeps
+    one side. One query for the rows, one for the count."""
+    bands = household_bands()
+    outside = Q(pk__in=[])
+    for lv, (low, high) in bands.items():
+        if level is not None and lv != level:
+            continue
+        sides = {"below": Q(households__lt=low), "above": Q(households__gt=high)}
+        chosen = sides.get(side, sides["below"] | sides["above"])
+        outside |= Q(level=lv) & chosen
+    return (
+        visible_nodes(user)
+        .filter(outside)
+        .select_related("parent")
+        .defer("boundary", "parent__boundary")
+        .order_by("code")
+    )

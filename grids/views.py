@@ -1,4 +1,7 @@
+from urllib.parse import urlencode
+
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
@@ -36,6 +39,9 @@ def landing_url(user) -> str | None:
     if sections.can_open(user, "grid-home"):
         return reverse("grid-home")
     return None
+
+
+PAGE_SIZE = 50
 
 
 @login_required
@@ -102,5 +108,35 @@ def node_detail(request, pk: int):
             "children": children,
             "child_level": Level(node.level + 1).label if node.level < Level.UNIT_GRID else None,
             "draw_level": min(node.level + 1, Level.UNIT_GRID),
+            "staff": selectors.node_staff(request.user, node),
+            "band": selectors.household_bands().get(node.level),
         },
+    )
+
+
+@login_required
+def without_staff(request):
+    """Base grids without a grid manager and unit grids without a grid assistant today."""
+    page = Paginator(selectors.grids_without_staff(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [(n, Role(selectors.REQUIRED_POST[n.level]).label) for n in page.object_list]
+    return render(request, "grids/without_staff.html", {"page": page, "rows": rows})
+
+
+@login_required
+def outside_band(request):
+    """Grids whose households lie outside their level's band (base 500–800, unit 100–250)."""
+    level = request.GET.get("level", "")
+    level = int(level) if level in {str(lv) for lv in selectors.household_bands()} else None
+    side = request.GET.get("side", "")
+    side = side if side in ("below", "above") else ""
+    qs = selectors.grids_outside_band(request.user, level=level, side=side)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    by_level = selectors.household_bands()
+    bands = [(lv, Level(lv).label, low, high) for lv, (low, high) in sorted(by_level.items())]
+    rows = [(n, *by_level[n.level]) for n in page.object_list]
+    query = urlencode({k: v for k, v in (("level", level or ""), ("side", side)) if v})
+    return render(
+        request,
+        "grids/outside_band.html",
+        {"page": page, "rows": rows, "bands": bands, "level": level, "side": side, "base_query": query},
     )

@@ -8,7 +8,8 @@ is a constant number of queries whatever the page size.
 
 import datetime
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.scopes import scope_for
@@ -181,8 +182,20 @@ def slip_list(user) -> QuerySet:
 
 
 def slip_board(user, *, colour: str = "", state: str = "open", unit: str = "") -> QuerySet:
-    """The supervision board: slips by colour, state and handling unit, oldest first."""
-    qs = slip_list(user)
+    """The supervision board: slips by colour, state and handling unit, oldest first. Each row
+    counts the appeal's slips issued before it (`earlier`: the ladder it climbed, on the
+    appeal's page), a correlated count in the same query."""
+    from .models import SupervisionSlip
+
+    earlier = (
+        SupervisionSlip.objects.filter(appeal_id=OuterRef("appeal_id"))
+        .filter(Q(issued_at__lt=OuterRef("issued_at")) | Q(issued_at=OuterRef("issued_at"), pk__lt=OuterRef("pk")))
+        .order_by()
+        .values("appeal_id")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    qs = slip_list(user).annotate(earlier=Coalesce(Subquery(earlier), 0))
     if colour:
         qs = qs.filter(colour=colour)
     if state == "open":

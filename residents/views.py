@@ -24,7 +24,7 @@ from gridgov.errors import DomainError, InvalidInput
 from grids.models import GridNode, Level
 from grids.selectors import root_nodes, visible_nodes
 
-from . import exporting, selectors, services
+from . import exporting, history, selectors, services
 from .forms import ImportForm
 from .importing import registry_import, template_workbook
 from .models import Household, Resident
@@ -126,7 +126,11 @@ def household_detail(request, pk: int):
         household = selectors.household_detail(request.user, pk)
     except Household.DoesNotExist:
         raise Http404 from None
-    return render(request, "residents/household_detail.html", {"household": household})
+    return render(
+        request,
+        "residents/household_detail.html",
+        {"household": household, "history": history.household_history(request.user, household)},
+    )
 
 
 def _resident_filters(request) -> dict:
@@ -162,6 +166,7 @@ def _resident_page(request, resident: Resident, revealed: dict | None = None, st
         "residents/resident_detail.html",
         {
             "resident": resident,
+            "history": history.resident_history(request.user, resident),
             "revealed": revealed or {},
             "error": error,
             "can_reveal": request.user.is_superuser or scope.has_role(*REVEAL_PERSONAL_DATA),

@@ -191,7 +191,7 @@ def client_for():
 
 @pytest.fixture
 def everyone(people, streets) -> dict[str, object]:
-    """One user of each role (DESIGN.md §1): the named people, plus a hotline operator, a party
+    """One user of each role (docs/domain.md §1): the named people, plus a hotline operator, a party
     cadre on a unit grid and a community workstation worker, all under 中心街街道. Admin is made
     staff (the header's Admin link is for staff)."""
     unit = people.assistant.assignments.get().node

@@ -240,25 +240,56 @@ def _grid_staff() -> dict[int, list[int]]:
     return staff
 
 
+def _tagged_by_grid() -> dict[int, list[tuple[int, str, str]]]:
+    """Base or unit grid → its residents under an active special-population tag (id, name,
+    category): whom a grid worker's diary visits to the vulnerable are about."""
+    by_grid: dict[int, list[tuple[int, str, str]]] = {}
+    rows = (
+        ResidentTag.objects.active()
+        .values_list("resident_id", "resident__name", "category__name", "resident__household__unit_grid_id",
+                     "resident__household__unit_grid__parent_id")
+        .order_by("resident_id")
+    )  # fmt: skip
+    for resident_id, name, category, unit_id, base_id in rows:
+        for node_id in (unit_id, base_id):
+            by_grid.setdefault(node_id, []).append((resident_id, name, category))
+    return by_grid
+
+
 def _diaries(rng: random.Random, scale: str, today: datetime.date) -> int:
     """The people's diary of every grid manager and assistant over the last three months, some
-    keeping it nearly daily and some rarely, so the staff scores differ."""
-    entries = []
+    keeping it nearly daily and some rarely, so the staff scores differ. A visit to someone
+    under a special-population tag names them (the entry is listed on their page)."""
+    entries, mentioned = [], []
+    tagged = _tagged_by_grid()
     for node_id, user_ids in _grid_staff().items():
         for user_id in user_ids:
             days = rng.sample(range(90), k=min(90, int(DIARY_DAYS[scale] * rng.uniform(0.3, 1.2))))
             for day in days:
                 k = rng.randrange(len(DIARY))
+                text, who = DIARY[k], None
+                if k == 0 and tagged.get(node_id):
+                    who, name, category = rng.choice(tagged[node_id])
+                    text = f"走访{category}{name}，身体状况良好"
+                mentioned.append(who)
                 entries.append(
                     DiaryEntry(
                         author_id=user_id,
                         node_id=node_id,
                         date=today - datetime.timedelta(days=day),
                         topics=DIARY_TOPICS[k],
-                        text=DIARY[k],
+                        text=text,
                     )
                 )
     DiaryEntry.objects.bulk_create(entries, batch_size=1000)
+    DiaryEntry.mentions.through.objects.bulk_create(
+        [
+            DiaryEntry.mentions.through(diaryentry_id=e.pk, resident_id=who)
+            for e, who in zip(entries, mentioned, strict=True)
+            if who is not None
+        ],
+        batch_size=1000,
+    )
     assert all(t in Topic.values for topics in DIARY_TOPICS for t in topics)
     return len(entries)
 

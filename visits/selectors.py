@@ -18,6 +18,37 @@ def campaigns(user):
     return Campaign.objects.visible_to(user).select_related("scope_node").order_by("-start_date", "name")
 
 
+# The one count of a campaign's progress, on every page that shows it (the visits home, a
+# cadre's households, coverage by node and by cadre, the export): households assigned in the
+# campaign (one CampaignAssignment each) and those of them visited (`visited_on` set by the
+# campaign's first visit). Routine visits and second visits do not move it.
+def progress_counts(prefix: str = "", **where) -> dict:
+    """The two aggregates over CampaignAssignment rows (through `prefix`, e.g. "assignments__"),
+    restricted by `where` (lookups relative to the assignment)."""
+    scope = Q(**{f"{prefix}{k}": v for k, v in where.items()})
+    return {
+        "assigned": Count(f"{prefix}id", filter=scope),
+        "visited": Count(f"{prefix}id", filter=scope & Q(**{f"{prefix}visited_on__isnull": False})),
+    }
+
+
+def campaigns_with_progress(user):
+    """The campaigns the user sees, each with the user's own progress as a cadre in it
+    (`assigned`, `visited`): one query."""
+    return campaigns(user).annotate(**progress_counts("assignments__", cadre=user))
+
+
+def campaign_progress(user, campaign: Campaign, *, node: GridNode | None = None, cadre=None) -> "CoverageRow":
+    """Visited / assigned households of the campaign: a cadre's own (`cadre`), else those in the
+    user's scope, under `node` if given. One query."""
+    qs = CampaignAssignment.objects.filter(campaign=campaign)
+    qs = qs.filter(cadre=cadre) if cadre is not None else qs.filter(scope_for(user).located_q())
+    if node is not None:
+        qs = _in_node(qs, node)
+    counts = qs.aggregate(**progress_counts())
+    return CoverageRow(node, node.name if node else "", counts["assigned"], counts["visited"])
+
+
 def campaign_assignments(user, campaign: Campaign):
     """The campaign's households the user may see: a cadre sees their own, staff their area."""
     qs = CampaignAssignment.objects.filter(campaign=campaign)
@@ -227,10 +258,7 @@ def coverage_by_node(user, campaign: Campaign, node: GridNode) -> tuple[Coverage
     if node.level < Level.UNIT_GRID:
         column = CHILD_COLUMN[node.level]
         for key, assigned, visited in (
-            qs.values(column)
-            .annotate(assigned=Count("id"), visited=Count("id", filter=Q(visited_on__isnull=False)))
-            .values_list(column, "assigned", "visited")
-            .order_by()
+            qs.values(column).annotate(**progress_counts()).values_list(column, "assigned", "visited").order_by()
         ):
             counts[key] = (assigned, visited)
     rows = [CoverageRow(c, c.name, *counts.get(c.pk, (0, 0))) for c in sorted(children, key=lambda c: c.code)]
@@ -238,8 +266,7 @@ def coverage_by_node(user, campaign: Campaign, node: GridNode) -> tuple[Coverage
         total = CoverageRow(node, node.name, sum(r.assigned for r in rows), sum(r.visited for r in rows))
         # Rows outside the children the user sees stay out of the total as well.
     else:
-        agg = qs.aggregate(assigned=Count("id"), visited=Count("id", filter=Q(visited_on__isnull=False)))
-        total = CoverageRow(node, node.name, agg["assigned"], agg["visited"])
+        total = campaign_progress(user, campaign, node=node)
     return total, rows
 
 
@@ -248,11 +275,7 @@ def coverage_by_cadre(user, campaign: Campaign, node: GridNode | None = None) ->
     qs = CampaignAssignment.objects.filter(campaign=campaign).filter(scope_for(user).located_q())
     if node is not None:
         qs = _in_node(qs, node)
-    rows = (
-        qs.values("cadre_id", "cadre__username", "cadre__name")
-        .annotate(assigned=Count("id"), visited=Count("id", filter=Q(visited_on__isnull=False)))
-        .order_by()
-    )
+    rows = qs.values("cadre_id", "cadre__username", "cadre__name").annotate(**progress_counts()).order_by()
     out = [
         CoverageRow(None, r["cadre__name"] or r["cadre__username"], r["assigned"], r["visited"], r["cadre_id"])
         for r in rows

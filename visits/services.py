@@ -260,9 +260,16 @@ def visit_record(
 
 @transaction.atomic
 def diary_entry_create(
-    *, actor, node: GridNode, date: datetime.date, text: str, topics: Sequence[str] = ()
+    *,
+    actor,
+    node: GridNode,
+    date: datetime.date,
+    text: str,
+    topics: Sequence[str] = (),
+    mentions: Sequence[Resident] = (),
 ) -> DiaryEntry:
-    """Write a day's entry in the people's diary (民情日志)."""
+    """Write a day's entry in the people's diary (民情日志), naming the residents it is about
+    (`mentions`: residents of households in the entry's grid)."""
     require_role(actor, *GRID_WORKERS, action=_("keep the people's diary"))
     _check_node_in_scope(actor, node)
     text = clean_text(text, field="text", label=_("The entry"), required=True)
@@ -271,7 +278,20 @@ def diary_entry_create(
         raise InvalidInput(_("Unknown topic %(t)s.") % {"t": unknown[0]}, field="topics")
     if date > timezone.localdate():
         raise InvalidInput(_("A diary entry cannot be dated in the future."), field="date")
-    return DiaryEntry.objects.create(author=actor, node=node, date=date, text=text, topics=topics)
+    mentions = list(mentions)
+    if mentions:
+        inside = Resident.objects.filter(
+            pk__in=[r.pk for r in mentions],
+            household__unit_grid__tree_id=node.tree_id,
+            household__unit_grid__lft__gte=node.lft,
+            household__unit_grid__rght__lte=node.rght,
+        ).count()
+        if inside != len({r.pk for r in mentions}):
+            raise InvalidInput(_("A diary entry names only residents of its grid."), field="mentions")
+    entry = DiaryEntry.objects.create(author=actor, node=node, date=date, text=text, topics=topics)
+    if mentions:
+        entry.mentions.set(mentions)
+    return entry
 
 
 @transaction.atomic

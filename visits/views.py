@@ -5,7 +5,6 @@ export. Reads go through the selectors (scoped), writes through the services."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -52,14 +51,7 @@ def _start_node(request) -> GridNode:
 @section_page("visits-home")
 def visits_home(request):
     """Campaigns the user sees or takes part in, with their own progress in each."""
-    campaigns = list(
-        selectors.campaigns(request.user).annotate(
-            mine=Count("assignments", filter=Q(assignments__cadre=request.user)),
-            mine_done=Count(
-                "assignments", filter=Q(assignments__cadre=request.user, assignments__visited_on__isnull=False)
-            ),
-        )
-    )
+    campaigns = list(selectors.campaigns_with_progress(request.user))
     return render(request, "visits/home.html", {"campaigns": campaigns})
 
 
@@ -68,9 +60,13 @@ def my_households(request, pk: int):
     """A cadre's households in a campaign: not yet visited first, with progress. Phone-first."""
     campaign = _campaign(request, pk)
     qs = selectors.my_households(request.user, campaign)
-    counts = qs.aggregate(total=Count("id"), done=Count("id", filter=Q(visited_on__isnull=False)))
+    progress = selectors.campaign_progress(request.user, campaign, cadre=request.user)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "visits/mine.html", {"campaign": campaign, "page": page, **counts})
+    return render(
+        request,
+        "visits/mine.html",
+        {"campaign": campaign, "page": page, "done": progress.visited, "total": progress.assigned},
+    )
 
 
 def _opinions_from(post) -> list[services.OpinionInput]:

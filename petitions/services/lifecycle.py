@@ -36,7 +36,12 @@ from ..models import (
 )
 from ..transitions import check_allowed
 from .intake import active_module, checked_photos, clean_text, save_photos
-from .supervision import appeal_next_check, slip_raise_for_repeat, slips_close_blue_for_extension
+from .supervision import (
+    appeal_next_check,
+    slip_raise_for_repeat,
+    slips_close_blue_for_extension,
+    slips_close_with_appeal,
+)
 
 log = logging.getLogger(__name__)
 
@@ -189,6 +194,7 @@ def appeal_merge(*, actor, appeal: Appeal | int, into: Appeal | int, note: str =
     appeal.duplicate_of = target
     appeal.closed_at = timezone.now()
     appeal.save(update_fields=["status", "duplicate_of", "closed_at", "updated_at"])
+    slips_close_with_appeal(actor=actor, appeal=appeal, note=_("merged into #%(n)s") % {"n": target.pk})
     _event(appeal, actor=actor, action="merge", from_status=old, note=note, into=target.pk)
     target.repeat_count += 1
     # At least yellow, with its slip (once per handling window).
@@ -210,6 +216,7 @@ def appeal_reject(*, actor, appeal: Appeal | int, reason: str) -> Appeal:
     old, appeal.status = appeal.status, Status.REJECTED
     appeal.closed_at = timezone.now()
     appeal.save(update_fields=["status", "closed_at", "updated_at"])
+    slips_close_with_appeal(actor=actor, appeal=appeal, note=_("appeal rejected"))
     _event(appeal, actor=actor, action="reject", from_status=old, note=reason)
     return appeal
 
@@ -438,6 +445,7 @@ def appeal_return_visit(
     old, appeal.status = appeal.status, Status.CLOSED
     appeal.satisfaction, appeal.closed_at = rating, timezone.now()
     appeal.save(update_fields=["status", "satisfaction", "closed_at", "updated_at"])
+    slips_close_with_appeal(actor=actor, appeal=appeal, note=_("appeal closed"))
     _event(appeal, actor=actor, action=action, from_status=old, note=note, rating=rating)
     _after_commit(appeal, action)
     return appeal

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -220,6 +221,7 @@ def _issue(appeal: Appeal, *, colour: str, reason: str, now, actor=None, manual:
         slip.to_bureau = True
         recipients += list(_bureau())
     slip.save()
+    _supersede(appeal, slip, now=now, actor=actor)
     from ..models import AppealEvent
 
     AppealEvent.objects.create(
@@ -243,6 +245,37 @@ def _issue(appeal: Appeal, *, colour: str, reason: str, now, actor=None, manual:
         key=f"slip:{slip.pk}",
     )
     return slip
+
+
+def _supersede(appeal: Appeal, slip: SupervisionSlip, *, now, actor=None) -> None:
+    """One current slip per appeal (升级换单): a new slip replaces the appeal's open slips of its
+    colour or below and every open slip of an earlier handling window; they stay on the
+    appeal's record, closed as superseded. A slip below an open one of its window (the sweep's
+    blue under a repeat's yellow) is covered by it and recorded closed at once."""
+    rank = COLOUR_RANK[slip.colour]
+    others = SupervisionSlip.objects.filter(appeal=appeal, closed_at__isnull=True).exclude(pk=slip.pk)
+    higher = [c for c in LADDER if COLOUR_RANK[c] > rank]
+    covering = others.filter(window_start=slip.window_start, colour__in=higher).order_by("-issued_at").first()
+    if covering is not None:
+        slip.closed_at, slip.closed_by = now, actor
+        slip.close_note = _("covered by the open %(colour)s slip") % {"colour": Colour(covering.colour).label}
+        slip.save(update_fields=["closed_at", "closed_by", "close_note"])
+        return
+    lower = [c for c in LADDER if COLOUR_RANK[c] <= rank]
+    others.filter(Q(colour__in=lower) | ~Q(window_start=slip.window_start)).update(
+        closed_at=now,
+        closed_by=actor,
+        close_note=(_("superseded by the %(colour)s slip") % {"colour": Colour(slip.colour).label})[:300],
+    )
+
+
+def slips_close_with_appeal(*, actor, appeal: Appeal, note: str) -> int:
+    """Closing, merging or rejecting an appeal answers its open slips: they close in the same
+    transaction, with what ended the appeal as their note. Called by the lifecycle services
+    under the appeal's row lock."""
+    return SupervisionSlip.objects.filter(appeal=appeal, closed_at__isnull=True).update(
+        closed_at=appeal.closed_at or timezone.now(), closed_by=actor, close_note=note[:300]
+    )
 
 
 @transaction.atomic
@@ -341,6 +374,11 @@ def slip_raise_for_repeat(*, actor, appeal: Appeal) -> SupervisionSlip | None:
     Called by appeal_merge with the case's row already locked."""
     window = appeal.window_start or appeal.created_at
     if SupervisionSlip.objects.filter(appeal=appeal, window_start=window, colour=Colour.YELLOW, manual=False).exists():
+        return None
+    # An open slip of yellow or above already supervises the case: the repeat is on its record
+    # (the `repeat` event) and a second slip would list the case twice on the board.
+    above = [c for c in LADDER if COLOUR_RANK[c] >= COLOUR_RANK[Colour.YELLOW]]
+    if SupervisionSlip.objects.filter(appeal=appeal, closed_at__isnull=True, colour__in=above).exists():
         return None
     return _issue(appeal, colour=Colour.YELLOW, reason=_("repeat appeal"), now=timezone.now(), actor=actor)
 

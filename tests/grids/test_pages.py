@@ -65,9 +65,10 @@ def test_node_page_query_count_does_not_grow_with_the_number_of_children(
     client = client_for(people.center)
     base = GridNode.objects.filter(level=Level.BASE_GRID).first()
     street = GridNode.objects.filter(level=Level.STREET).first()
-    with django_assert_num_queries(7):  # session, user, scope, node, ancestors, children, unread notices
+    # session, user, scope, node, ancestors, children, staff, unread notices
+    with django_assert_num_queries(8):
         client.get(f"/grids/{base.pk}/")
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         client.get(f"/grids/{street.pk}/")
 
 

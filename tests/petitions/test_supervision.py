@@ -235,3 +235,77 @@ def test_a_dispatch_tells_the_handling_unit(make_appeal, people):
     assert Notification.objects.filter(
         recipient=people.zhongxin, kind="dispatch", url=f"/appeals/{appeal.pk}/"
     ).exists()
+
+
+def _open(appeal):
+    return list(SupervisionSlip.objects.filter(appeal=appeal, closed_at__isnull=True).values_list("colour", flat=True))
+
+
+def test_each_higher_slip_supersedes_the_lower_ones_so_the_appeal_holds_one_open_slip(make_appeal):
+    appeal = make_appeal("in_progress")
+    for fraction, colour in ((0.7, "blue"), (0.85, "yellow")):
+        slips_issue_due(now=share(appeal, fraction))
+        assert _open(appeal) == [colour]
+    slips_issue_due(now=appeal.deadline + datetime.timedelta(days=30))
+    assert _open(appeal) == ["red"]
+    closed = SupervisionSlip.objects.filter(appeal=appeal, closed_at__isnull=False).order_by("issued_at", "id")
+    assert [(s.colour, s.close_note) for s in closed] == [
+        ("blue", "superseded by the Yellow slip"),
+        ("yellow", "superseded by the Orange slip"),
+        ("orange", "superseded by the Red slip"),
+    ]
+    assert reload(appeal).colour == "red"
+
+
+def test_a_sweep_slip_below_an_open_repeat_slip_is_covered_by_it(make_appeal, people):
+    target = make_appeal("in_progress")
+    services.appeal_merge(actor=people.center, appeal=make_appeal("received"), into=target)
+    slips_issue_due(now=share(target, 0.7))
+    assert sorted(colours(target)) == ["blue", "yellow"]
+    assert _open(target) == ["yellow"]
+    blue = SupervisionSlip.objects.get(appeal=target, colour="blue")
+    assert blue.close_note == "covered by the open Yellow slip"
+
+
+def test_a_repeat_on_an_appeal_with_an_open_orange_slip_issues_no_second_slip(make_appeal, people):
+    target = make_appeal("in_progress")
+    appeal_supervise(appeal=target, now=target.deadline + datetime.timedelta(hours=1))
+    services.appeal_merge(actor=people.center, appeal=make_appeal("received"), into=target)
+    assert _open(target) == ["orange"]
+    assert reload(target).repeat_count == 1
+
+
+def _end(how, appeal, people, make_appeal):
+    if how == "close":
+        return services.appeal_return_visit(actor=people.center, appeal=appeal, rating="satisfied")
+    if how == "merge":
+        return services.appeal_merge(actor=people.center, appeal=appeal, into=make_appeal("in_progress"))
+    return services.appeal_reject(actor=people.center, appeal=appeal, reason="不属于受理范围")
+
+
+@pytest.mark.parametrize("colour", ["blue", "yellow", "orange", "red"])
+@pytest.mark.parametrize(("how", "status", "note"), [
+    ("close", "verified", "appeal closed"),
+    ("merge", "received", "merged into #"),
+    ("reject", "registered", "appeal rejected"),
+])  # fmt: skip
+def test_closing_merging_or_rejecting_an_appeal_closes_its_open_slips_of_every_colour(
+    make_appeal, people, how, status, note, colour
+):
+    appeal = make_appeal(status)
+    slip = slip_issue(actor=people.bureau, appeal=appeal, colour=colour, reason="督办")
+    ended = _end(how, appeal, people, make_appeal)
+    slip.refresh_from_db()
+    assert slip.closed_at == reload(ended).closed_at
+    assert slip.closed_by == people.center
+    assert slip.close_note.startswith(note)
+    assert _open(appeal) == []
+
+
+def test_a_failed_close_leaves_the_slips_open(make_appeal, people):
+    appeal = make_appeal("in_progress")
+    slip_issue(actor=people.bureau, appeal=appeal, colour="orange", reason="督办")
+    # Closing is refused from in_progress: nothing is half-written.
+    with pytest.raises(Conflict):
+        services.appeal_return_visit(actor=people.center, appeal=appeal, rating="satisfied")
+    assert _open(appeal) == ["orange"]

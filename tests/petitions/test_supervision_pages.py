@@ -33,10 +33,15 @@ def slipped(make_appeal):
 
 def test_the_board_lists_every_open_slip_for_the_command_center_and_the_bureau(slipped, people, client_for):
     slipped(2)
+    # Each overdue appeal earned blue, yellow and orange; the orange superseded the others.
+    assert SupervisionSlip.objects.count() == 6
     for user in (people.center, people.bureau):
         response = client_for(user).get("/appeals/supervision/")
         assert response.status_code == 200
-        assert response.content.decode().count('data-slip="') == SupervisionSlip.objects.count() == 6
+        page = response.content.decode()
+        assert page.count('data-slip="') == 2
+        # Each row points to the ladder the appeal climbed.
+        assert page.count("2 earlier slips") == 2
     for user in (people.grid_manager, people.nobody, people.auditor):
         assert client_for(user).get("/appeals/supervision/").status_code == 404
 
@@ -76,10 +81,13 @@ def test_the_board_filters_by_colour_and_state(slipped, people, client_for):
     slipped(2)
     client = client_for(people.center)
     assert client.get("/appeals/supervision/?colour=orange").content.decode().count('data-slip="') == 2
-    slip = SupervisionSlip.objects.filter(colour="blue").first()
+    assert client.get("/appeals/supervision/?colour=blue").content.decode().count('data-slip="') == 0
+    # The superseded blue and yellow slips are on record as closed.
+    assert client.get("/appeals/supervision/?state=closed").content.decode().count('data-slip="') == 4
+    slip = SupervisionSlip.objects.filter(colour="orange").first()
     client.post(f"/appeals/supervision/slips/{slip.pk}/close/", {"note": "ok"})
-    assert client.get("/appeals/supervision/?colour=blue").content.decode().count('data-slip="') == 1
-    assert client.get("/appeals/supervision/?state=closed").content.decode().count('data-slip="') == 1
+    assert client.get("/appeals/supervision/?colour=orange").content.decode().count('data-slip="') == 1
+    assert client.get("/appeals/supervision/?state=closed").content.decode().count('data-slip="') == 5
 
 
 def test_the_board_takes_the_same_number_of_queries_for_few_and_many_slips(slipped, people, client_for):
@@ -109,16 +117,18 @@ def test_the_appeal_page_shows_its_slips_and_colour_and_the_unit_acknowledges(sl
     [appeal] = slipped(1)
     client = client_for(people.zhongxin)
     page = client.get(f"/appeals/{appeal.pk}/").content.decode()
+    # Its history: the blue and yellow slips superseded by the orange one.
     assert page.count('data-slip="') == 3 and "colour-orange" in page
+    assert "superseded by the Yellow slip" in page and "superseded by the Orange slip" in page
     assert "Issue a slip" not in page
-    blue = SupervisionSlip.objects.get(appeal=appeal, colour="blue")
-    client.post(f"/appeals/supervision/slips/{blue.pk}/acknowledge/")
-    blue.refresh_from_db()
-    assert blue.acknowledged_by == people.zhongxin
+    orange = SupervisionSlip.objects.get(appeal=appeal, colour="orange")
+    client.post(f"/appeals/supervision/slips/{orange.pk}/acknowledge/")
+    orange.refresh_from_db()
+    assert orange.acknowledged_by == people.zhongxin
     # A street office may not close it.
-    client.post(f"/appeals/supervision/slips/{blue.pk}/close/")
-    blue.refresh_from_db()
-    assert blue.closed_at is None
+    client.post(f"/appeals/supervision/slips/{orange.pk}/close/")
+    orange.refresh_from_db()
+    assert orange.closed_at is None
 
 
 def test_the_queue_shows_each_appeals_colour(slipped, people, client_for):

@@ -135,3 +135,15 @@ def test_due_visits_take_one_query_however_many_tags(people, tagged, categories)
         due = list(selectors.due_visits(people.grid_manager))
     assert len(due) >= 6
     assert len(ctx.captured_queries) == few
+
+
+def test_a_cadres_own_progress_is_counted_once_however_many_cadres_the_campaign_has(campaign, cadres):
+    visit_some(campaign, cadres, every=3)
+    assert campaign.cadres.count() > 1
+    for cadre in cadres:
+        own = CampaignAssignment.objects.filter(campaign=campaign, cadre=cadre)
+        [row] = selectors.campaigns_with_progress(cadre)
+        expected = (own.count(), own.filter(visited_on__isnull=False).count())
+        assert (row.assigned, row.visited) == expected
+        progress = selectors.campaign_progress(cadre, campaign, cadre=cadre)
+        assert (progress.assigned, progress.visited) == expected

@@ -15,8 +15,8 @@ from petitions import demo as petitions_demo
 from residents import demo as registry_demo
 from visits import demo as visits_demo
 
-# Each step takes the shared SeedContext and returns a line saying what it made. Later
-# apps add their steps here (households, appeals, campaigns, funding …).
+# Each step takes the shared SeedContext and returns a line saying what it made; each app's
+# demo.py holds its steps, in the order their data depend on each other.
 STEPS = [
     ("grid tree", demo.seed_tree),
     ("departments", demo.seed_departments),
