@@ -411,34 +411,26 @@ def supervision_board(request):
 @login_required
 def supervision_export(request):
     """The board as filtered, as an .xlsx workbook."""
-    import io
-
-    from django.http import HttpResponse
     from django.utils import timezone
-    from openpyxl import Workbook
+
+    from gridgov import xlsx
 
     _require_supervisor(request.user)
     qs = selectors.slip_board(request.user, **_board_filters(request))[:50_000]
-    book = Workbook(write_only=True)
+    book = xlsx.workbook()
     sheet = book.create_sheet(_("Supervision slips"))
-    sheet.append([_("Slip"), _("Appeal"), _("Module"), _("Colour"), _("Reason"), _("Handling unit"),
+    xlsx.append(sheet, [_("Slip"), _("Appeal"), _("Module"), _("Colour"), _("Reason"), _("Handling unit"),
                   _("Issued at"), _("By hand"), _("Escalated to"), _("Acknowledged at"), _("Closed at")])  # fmt: skip
     for s in qs.iterator(chunk_size=2000):
         unit = s.handling_department or s.handling_node
-        sheet.append([
+        xlsx.append(sheet, [
             s.pk, s.appeal_id, s.appeal.module.name, s.get_colour_display(), s.reason, unit.name if unit else "",
             timezone.localtime(s.issued_at).replace(tzinfo=None), _("yes") if s.manual else "",
             _("supervision bureau") if s.to_bureau else (s.escalated_to.name if s.escalated_to else ""),
             timezone.localtime(s.acknowledged_at).replace(tzinfo=None) if s.acknowledged_at else None,
             timezone.localtime(s.closed_at).replace(tzinfo=None) if s.closed_at else None,
         ])  # fmt: skip
-    buffer = io.BytesIO()
-    book.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f'attachment; filename="supervision-{timezone.localdate():%Y%m%d}.xlsx"'
-    return response
+    return xlsx.response(xlsx.to_bytes(book), f"supervision-{timezone.localdate():%Y%m%d}.xlsx")
 
 
 def _back(request, fallback: str):

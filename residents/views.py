@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.roles import REGISTRY_EDITORS, REVEAL_PERSONAL_DATA
 from accounts.scopes import scope_for
+from gridgov import xlsx
 from gridgov.errors import DomainError
 from grids.models import GridNode, Level
 from grids.selectors import root_nodes, visible_nodes
@@ -29,7 +30,6 @@ from .importing import registry_import, template_workbook
 from .models import Household, Resident
 
 PAGE_SIZE = 50
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _node(request) -> GridNode | None:
@@ -40,9 +40,7 @@ def _node(request) -> GridNode | None:
 
 
 def _xlsx(data: bytes, name: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return xlsx.response(data, name)
 
 
 @login_required
