@@ -73,6 +73,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Before any view reads a parameter: PostgreSQL refuses NUL, so a request carrying one is a 400.
+    "gridgov.middleware.RejectNulMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "gridgov.errors.DomainErrorMiddleware",
 ]

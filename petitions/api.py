@@ -8,6 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
+from gridgov.dates import DomainDateTimeFilter
 from gridgov.errors import InvalidInput, NotFound
 from grids.models import Department, GridNode, Level
 
@@ -244,8 +245,8 @@ class AppealFilter(filters.FilterSet):
     colour = filters.ChoiceFilter(choices=[c for c in Colour.choices if c[0]])
     node = filters.NumberFilter(method="filter_node", label="grid node id: appeals located in its subtree")
     handling_department = filters.NumberFilter(field_name="handling_department_id")
-    created_after = filters.DateTimeFilter(field_name="created_at", lookup_expr="gte")
-    created_before = filters.DateTimeFilter(field_name="created_at", lookup_expr="lt")
+    created_after = DomainDateTimeFilter(field_name="created_at", lookup_expr="gte")
+    created_before = DomainDateTimeFilter(field_name="created_at", lookup_expr="lt")
     overdue = filters.BooleanFilter(method="filter_overdue")
 
     class Meta:

@@ -21,6 +21,7 @@ from django.utils.dateparse import parse_datetime
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from gridgov.dates import check_datetime
 from gridgov.errors import DomainError
 
 from .. import services
@@ -173,9 +174,13 @@ def _when(request, name: str) -> datetime.datetime | None:
     raw = request.GET.get(name, "")
     if not raw:
         return None
-    value = parse_datetime(raw.replace(" ", "+"))
+    try:
+        value = parse_datetime(raw.replace(" ", "+"))
+    except ValueError:  # well-formed but impossible: 2026-02-30, an offset of 25 hours
+        value = None
     if value is None or timezone.is_naive(value):
         raise Open311Error(400, f"{name} must be a w3 datetime with a timezone, e.g. 2010-01-01T00:00:00Z.")
+    check_datetime(value, field=name)  # an InvalidInput: the spec's 400
     return value
 
 
