@@ -67,7 +67,9 @@ class RejectNulMiddleware:
 
     @staticmethod
     def refuse(request):
-        message = _("The request contains a NUL character (\\x00 or %00), which no field may hold. Remove it and try again.")
+        message = _(
+            "The request contains a NUL character (\\x00 or %00), which no field may hold. Remove it and try again."
+        )
         if request.path.startswith(API_PREFIXES):
             return JsonResponse({"detail": message, "code": "nul_character"}, status=400)
         return render(request, "error.html", {"error": InvalidInput(message, code="nul_character")}, status=400)
