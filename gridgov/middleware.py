@@ -8,7 +8,8 @@ from django.utils.translation import gettext as _
 
 from gridgov.errors import InvalidInput
 
-API_PREFIXES = ("/api/", "/open311/")
+API_PREFIX = "/api/"
+OPEN311_PREFIX = "/open311/"
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
@@ -51,10 +52,11 @@ def has_nul(request) -> bool:
 class RejectNulMiddleware:
     """One place refuses NUL characters, with a 400 that says so.
 
-    PostgreSQL cannot store or compare a string holding NUL ("A string literal cannot contain
-    NUL (0x00) characters"): a filter, lookup or save with one was a 500 wherever it reached
-    the database. No field of this platform can hold one, so none is let in. Pages get the
-    error page, the API and Open311 a JSON body {"detail", "code"}.
+        PostgreSQL cannot store or compare a string holding NUL ("A string literal cannot contain
+        NUL (0x00) characters"): a filter, lookup or save with one was a 500 wherever it reached
+        the database. No field of this platform can hold one, so none is let in. Pages get the
+        error page, the API a JSON body {"detail", "code"}, Open311 clients the GeoReport error list
+    in the format their resource names (.xml or .json).
     """
 
     def __init__(self, get_response):
@@ -70,6 +72,10 @@ class RejectNulMiddleware:
         message = _(
             "The request contains a NUL character (\\x00 or %00), which no field may hold. Remove it and try again."
         )
-        if request.path.startswith(API_PREFIXES):
+        if request.path.startswith(OPEN311_PREFIX):
+            from petitions.open311.views import error  # the spec's error format lives there
+
+            return error("json" if request.path.endswith(".json") else "xml", 400, message)
+        if request.path.startswith(API_PREFIX):
             return JsonResponse({"detail": message, "code": "nul_character"}, status=400)
         return render(request, "error.html", {"error": InvalidInput(message, code="nul_character")}, status=400)

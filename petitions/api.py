@@ -152,6 +152,10 @@ class AppealCreateSerializer(serializers.Serializer):
         help_text="the registered resident who called (from /api/appeals/caller/); name and phone default to theirs",
     )  # fmt: skip
     photos = serializers.ListField(child=serializers.FileField(), required=False, default=list)
+    public = serializers.BooleanField(
+        default=False,
+        help_text="the reporter chose to publish it (Open311 GET, redacted); never for hotline or visit appeals",
+    )
 
 
 class CallerResidentSerializer(serializers.Serializer):

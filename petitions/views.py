@@ -296,6 +296,7 @@ def _intake(request, *, source: str, template: str, extra: dict):
                 reporter_phone=request.POST.get("reporter_phone", ""),
                 reporter_resident=_resident(request.user, request.POST.get("reporter_resident")),
                 photos=request.FILES.getlist("photos"),
+                public=request.POST.get("public") == "on",
             )
         except DomainError as exc:
             return render(
