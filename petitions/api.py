@@ -1,8 +1,9 @@
 """REST API of appeals. Thin: selectors read (scoped), services write; serializers only shape."""
 
 from django.db.models import Q
+from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -10,6 +11,7 @@ from rest_framework.response import Response
 
 from gridgov.dates import DomainDateTimeFilter
 from gridgov.errors import InvalidInput, NotFound
+from gridgov.personal_data import refuse_in_url
 from grids.models import Department, GridNode, Level
 
 from . import selectors, services
@@ -156,6 +158,10 @@ class AppealCreateSerializer(serializers.Serializer):
         default=False,
         help_text="the reporter chose to publish it (Open311 GET, redacted); never for hotline or visit appeals",
     )
+
+
+class CallerLookupSerializer(serializers.Serializer):
+    phone = serializers.CharField(max_length=30, allow_blank=True)
 
 
 class CallerResidentSerializer(serializers.Serializer):
@@ -335,15 +341,20 @@ class AppealViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         page = self.paginate_queryset(qs)
         return self.get_paginated_response(AppealSerializer(page, many=True).data)
 
+    @extend_schema(request=CallerLookupSerializer, responses=CallerSerializer, filters=False, methods=["POST"])
     @extend_schema(
-        parameters=[OpenApiParameter("phone", str, required=True)], responses=CallerSerializer, filters=False
+        methods=["GET"], filters=False, responses={400: OpenApiResponse(description="always: POST the phone instead")}
     )
-    @action(detail=False, pagination_class=None, filter_backends=[])
+    @action(detail=False, methods=["get", "post"], pagination_class=None, filter_backends=[])
     def caller(self, request):
         """Who is calling: the registered residents with this phone and their earlier appeals
-        (at most 20 each), found through the phone's blind index; nothing is decrypted."""
-        found = selectors.caller_lookup(request.user, request.query_params.get("phone", ""))
-        return Response(CallerSerializer(found).data)
+        (at most 20 each), found through the phone's blind index; nothing is decrypted. POST
+        {"phone": ...}: a phone never travels in a URL (a GET is refused with a 400)."""
+        if request.method == "GET":
+            refuse_in_url(request.query_params)
+            raise InvalidInput(_("Look a caller up with a POST whose body holds the phone."), field="phone")
+        phone = self._data(CallerLookupSerializer)["phone"]
+        return Response(CallerSerializer(selectors.caller_lookup(request.user, phone)).data)
 
     @extend_schema(request=None, responses=ReporterRevealSerializer)
     @action(detail=True, methods=["post"], url_path="reveal-reporter", url_name="reveal-reporter")

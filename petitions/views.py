@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from accounts.roles import REVEAL_PERSONAL_DATA, Role
 from accounts.scopes import scope_for
 from gridgov.errors import DomainError, InvalidInput
+from gridgov.personal_data import refuse_in_url
 from grids.models import Department, GridNode, Level
 
 from . import selectors, services
@@ -329,8 +330,12 @@ def hotline_intake(request):
 
 @login_required
 def hotline_caller(request):
-    """htmx partial: the caller's earlier appeals, found by the phone's blind index."""
-    phone = request.GET.get("reporter_phone", "")
+    """htmx partial: the caller's earlier appeals, found by the phone's blind index. A POST (the
+    intake form's fields): the phone never travels in a URL."""
+    refuse_in_url(request.GET)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    phone = request.POST.get("reporter_phone", "")
     found = selectors.caller_lookup(request.user, phone)
     searched = bool(phone_lookup_hash(phone))
     return render(

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.roles import REGISTRY_EDITORS, REVEAL_PERSONAL_DATA
 from accounts.scopes import scope_for
-from gridgov import xlsx
+from gridgov import personal_data, xlsx
 from gridgov.errors import DomainError
 from grids.models import GridNode, Level
 from grids.selectors import root_nodes, visible_nodes
@@ -127,16 +127,19 @@ def household_detail(request, pk: int):
 
 
 def _resident_filters(request) -> dict:
+    # The ID number comes only from a POST body (the look-up form), never from the URL.
+    personal_data.refuse_in_url(request.GET)
     return {
         "node": _node(request),
         "q": request.GET.get("q", "").strip(),
-        "id_number": request.GET.get("id_number", "").strip(),
+        "id_number": request.POST.get("id_number", "").strip() if request.method == "POST" else "",
         "tag": request.GET.get("tag", "").strip(),
     }
 
 
 @login_required
 def resident_list(request):
+    """GET filters by area, name or address and tag; the exact-ID-number look-up is a POST."""
     filters = _resident_filters(request)
     page = Paginator(selectors.resident_list(request.user, **filters), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
