@@ -48,7 +48,10 @@ def test_an_open311_service_code_with_a_nul_is_a_400_for_get_and_post(client):
     assert client.get("/open311/v2/requests.json?service_code=sanitation%00").status_code == 400
     response = client.post("/open311/v2/requests.json", {"api_key": "x", "service_code": "sanitation\x00"})
     assert response.status_code == 400
-    assert response.json()["code"] == "nul_character"
+    # Open311 clients get the GeoReport error list, in the resource's format.
+    assert response.json()[0]["code"] == 400 and "x00" in response.json()[0]["description"]
+    xml = client.get("/open311/v2/requests.xml?service_code=%00")
+    assert xml.status_code == 400 and xml.content.startswith(b"<?xml") and b"<errors>" in xml.content
 
 
 def test_a_nul_in_a_json_body_is_a_400_and_creates_nothing(people, client_for):
