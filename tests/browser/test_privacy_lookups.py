@@ -11,7 +11,7 @@ from residents.models import Resident
 from tests.factories import UserFactory
 from tests.residents.conftest import categories, community_user, fresh_locator, registry  # noqa: F401
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("registry")]
 
 
 def record_urls(page) -> list[str]:
@@ -21,7 +21,7 @@ def record_urls(page) -> list[str]:
 
 
 def test_the_hotline_finds_the_caller_by_a_post_and_the_phone_is_in_no_url(
-    registry, people, district, login, page, live_server, screenshot
+    people, district, login, page, live_server, screenshot
 ):
     resident = Resident.objects.exclude(phone_cipher="").order_by("pk").first()
     phone = open_value(resident.phone_cipher)
@@ -37,7 +37,7 @@ def test_the_hotline_finds_the_caller_by_a_post_and_the_phone_is_in_no_url(
     assert urls and not [u for u in urls if phone in u]
 
 
-def test_the_resident_list_looks_an_id_number_up_by_post(registry, people, login, page, live_server, screenshot):
+def test_the_resident_list_looks_an_id_number_up_by_post(people, login, page, live_server, screenshot):
     resident = Resident.objects.order_by("pk").first()
     number = open_value(resident.id_number_cipher)
     login("center")
@@ -53,7 +53,7 @@ def test_the_resident_list_looks_an_id_number_up_by_post(registry, people, login
     assert not [u for u in urls if number in u]
 
 
-def test_the_map_searches_an_id_number_by_post(registry, people, login, page, live_server, screenshot):
+def test_the_map_searches_an_id_number_by_post(people, login, page, live_server, screenshot):
     resident = Resident.objects.order_by("pk").first()
     number = open_value(resident.id_number_cipher)
     login("center")
