@@ -73,7 +73,7 @@ class AppealSerializer(serializers.ModelSerializer):
             "id", "source", "status", "status_label", "module", "module_name", "priority", "colour", "address",
             "lon", "lat", "street_id", "street", "community_id", "community", "unit_grid_id", "handling_unit",
             "deadline", "is_overdue", "rework_count", "repeat_count", "satisfaction", "reporter_name_masked",
-            "reporter_phone_masked", "created_at", "replied_at", "closed_at",
+            "reporter_phone_masked", "created_at", "replied_at", "closed_at", "public",
         ]  # fmt: skip
         read_only_fields = fields
 

@@ -125,3 +125,18 @@ def test_the_api_docs_and_schema_need_a_login(client, people, client_for, url):
     assert response.status_code in (302, 401, 403)
     assert b"openapi" not in response.content.lower()
     assert client_for(people.center).get(url).status_code == 200
+
+
+def test_the_api_publishes_a_field_report_only_when_asked_and_never_a_hotline_call(people, modules, places, client_for):
+    lon, lat = places["zhongxin"]
+    data = {"module": "sanitation", "description": "井盖缺失", "lon": lon, "lat": lat}
+    refused = client_for(people.center).post(
+        "/api/appeals/", {**data, "source": "hotline", "public": True}, content_type="application/json"
+    )
+    assert refused.status_code == 400 and refused.json()["field"] == "public"
+    assert not Appeal.objects.exists()
+    client = client_for(people.grid_manager)
+    made = client.post("/api/appeals/", {**data, "source": "grid", "public": True}, content_type="application/json")
+    assert made.status_code == 201 and made.json()["public"] is True
+    plain = client.post("/api/appeals/", {**data, "source": "grid"}, content_type="application/json")
+    assert plain.json()["public"] is False
