@@ -269,6 +269,9 @@ LOGGING = {
 # Registry imports (residents.importing): larger files are refused before they are read.
 GRIDGOV_IMPORT_MAX_BYTES = int(os.environ.get("GRIDGOV_IMPORT_MAX_BYTES", str(10 * 1024 * 1024)))
 GRIDGOV_IMPORT_MAX_ROWS = int(os.environ.get("GRIDGOV_IMPORT_MAX_ROWS", "20000"))
+
+# The domain's years (gridgov/dates.py): periods, years and datetime filters outside them are a 400.
+GRIDGOV_YEARS = tuple(int(y) for y in os.environ.get("GRIDGOV_YEARS", "2000,2100").split(",", 1))
 # Four-colour supervision (docs/domain.md §4): the thresholds of the rule table.
 GRIDGOV_SUPERVISION = {
     "BLUE_SHARE": 0.70,  # share of the handling window used, not replied
