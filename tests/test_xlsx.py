@@ -1,7 +1,9 @@
 """The one .xlsx writer (gridgov/xlsx.py): no text becomes a formula, and every export uses it."""
 
+import io
 import pathlib
 import re
+import zipfile
 
 import pytest
 
@@ -25,6 +27,9 @@ def test_text_that_starts_like_a_formula_is_written_as_text(value, write_only):
     # XML reads a carriage return back as a newline; the text is otherwise exactly as typed.
     assert value.replace("\r", "\n") in text_values(data)
     assert b"<f>" not in data  # no formula element anywhere in the package
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        # The quote prefix keeps it text when someone edits the cell in Excel or LibreOffice.
+        assert 'quotePrefix="1"' in package.read("xl/styles.xml").decode()
 
 
 def test_numbers_stay_numbers_and_control_characters_are_dropped():
