@@ -1,11 +1,10 @@
 """A period's scores to .xlsx (openpyxl write-only): a sheet per unit level and per staff role,
 only the rows the user may see, each with every count, the score and the rank."""
 
-import tempfile
-
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
+
+from gridgov import xlsx
 
 from . import explain, selectors
 from .models import Period
@@ -30,24 +29,25 @@ def period_xlsx(user, period: Period) -> bytes:
         _("computed %(when)s") % {"when": f"{timezone.localtime(run.computed_at):%Y-%m-%d %H:%M}"},
         _("rules in force from %(day)s") % {"day": run.rules.effective_from},
     ]
-    wb = Workbook(write_only=True)
+    wb = xlsx.workbook()
     for level in selectors.LEVELS:
         ws = wb.create_sheet(_sheet_title(selectors.level_label(level)))
-        ws.append(heading)
+        xlsx.append(ws, heading)
         rows = selectors.ranking(user, period, level)
         if selectors.is_staff_level(level):
             fields = [StaffScore._meta.get_field(name) for name in STAFF_COLUMNS]
-            ws.append([_("Rank"), _("Name"), _("Grid"), *[str(f.verbose_name) for f in fields], _("Score")])
+            xlsx.append(ws, [_("Rank"), _("Name"), _("Grid"), *[str(f.verbose_name) for f in fields], _("Score")])
             for row in rows.iterator(chunk_size=2000):
                 values = [getattr(row, f.name) for f in fields]
-                ws.append([row.rank, row.name, row.node.name, *values, float(row.score)])
+                xlsx.append(ws, [row.rank, row.name, row.node.name, *values, float(row.score)])
         else:
             fields = [UnitScore._meta.get_field(name) for name in (*UNIT_COLUMNS, *SLIP_COLUMNS)]
             rates = [_("On-time rate"), _("Completion rate"), _("Satisfaction rate"), _("Rework rate")]
-            ws.append([_("Rank"), _("Unit"), *[str(f.verbose_name) for f in fields], *rates, _("Score")])
+            xlsx.append(ws, [_("Rank"), _("Unit"), *[str(f.verbose_name) for f in fields], *rates, _("Score")])
             for row in rows.iterator(chunk_size=2000):
                 r = explain.unit_rates(row)
-                ws.append(
+                xlsx.append(
+                    ws,
                     [
                         row.rank,
                         row.name,
@@ -55,9 +55,6 @@ def period_xlsx(user, period: Period) -> bytes:
                         *[round(float(r[k]), 4) for k in ("on_time_rate", "completion_rate", "satisfaction_rate")],
                         round(float(r["rework_rate"]), 4),
                         float(row.score),
-                    ]
+                    ],
                 )
-    with tempfile.TemporaryFile() as handle:
-        wb.save(handle)
-        handle.seek(0)
-        return handle.read()
+    return xlsx.to_bytes(wb)

@@ -24,6 +24,7 @@ from accounts.models import Notification
 from accounts.roles import Role
 from accounts.scopes import require_role
 from accounts.services import notification_send
+from gridgov.dates import check_year
 from gridgov.errors import Conflict, InvalidInput, NotAllowed
 from grids.models import Assignment, Department, GridNode
 
@@ -74,6 +75,7 @@ def period_bounds(label: str) -> tuple[str, datetime.date, datetime.date]:
             field="period",
         )
     year, month, quarter = match.groups()
+    check_year(int(year), field="period")
     first = int(month) if month else 3 * int(quarter) - 2
     start = datetime.date(int(year), first, 1)
     length = 1 if month else 3

@@ -6,7 +6,7 @@ the services, which also decide who may act."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from accounts.roles import Role
 from accounts.scopes import require_role, scope_for
 from accounts.sections import section_page
+from gridgov import xlsx
 from gridgov.errors import DomainError, NotAllowed
 
 from . import explain, exporting, indicators, selectors, services
@@ -24,7 +25,6 @@ from .models import Period, RuleSet, StaffScore, UnitKind, UnitScore
 
 PAGE_SIZE = 100
 APPEALS_PAGE_SIZE = 50
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _may(user, roles) -> bool:
@@ -290,6 +290,4 @@ def export(request, label: str):
     """Every level of the period's current run that the user may see, a sheet each."""
     period = _period(label)
     data = exporting.period_xlsx(request.user, period)
-    response = HttpResponse(data, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="assessment-{period.label}.xlsx"'
-    return response
+    return xlsx.response(data, f"assessment-{period.label}.xlsx")

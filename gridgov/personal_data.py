@@ -228,6 +228,25 @@ def phone_hash(value) -> str:
     return keyed_hash("phone", normalise_phone(value))
 
 
+# ---- Look-ups travel in POST bodies ----
+
+# A phone or ID number in a URL is written to every access log, proxy log, browser history and
+# Referer header on the way. Look-ups by them are POSTs; a GET that carries one is refused.
+URL_FORBIDDEN = ("phone", "reporter_phone", "id_number")
+
+
+def refuse_in_url(query, names: tuple[str, ...] = URL_FORBIDDEN) -> None:
+    """InvalidInput (a 400) when the query string carries a phone or an ID number."""
+    present = [name for name in names if query.get(name)]
+    if present:
+        raise InvalidInput(
+            _("A phone or ID number may not be sent in the address (URL): send %(names)s in a POST body.")
+            % {"names": ", ".join(present)},
+            field=present[0],
+            code="personal_data_in_url",
+        )
+
+
 def open_value(cipher: str) -> str:
     """The plain value. Only the reveal service (which logs) and the holder's own tools call it."""
     return decrypt(cipher) if cipher else ""

@@ -92,6 +92,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Before any view reads a parameter: PostgreSQL refuses NUL, so a request carrying one is a 400.
+    "gridgov.middleware.RejectNulMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "gridgov.errors.DomainErrorMiddleware",
 ]
@@ -249,6 +251,8 @@ SPECTACULAR_SETTINGS = {
     "caller's grid subtree or department.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema maps every endpoint and parameter: for signed-in users and API tokens only.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
@@ -298,6 +302,9 @@ GRIDGOV_IMPORT_MAX_ROWS = int(os.environ.get("GRIDGOV_IMPORT_MAX_ROWS", "20000")
 # Households a grid of each level should hold, inclusive: base grid (3) 500–800, unit grid (4)
 # 100–250 (docs/domain.md §2); /grids/outside-band/ lists the grids outside (docs/configuration.md).
 GRIDGOV_HOUSEHOLD_BANDS = {3: (500, 800), 4: (100, 250)}
+
+# The domain's years (gridgov/dates.py): periods, years and datetime filters outside them are a 400.
+GRIDGOV_YEARS = tuple(int(y) for y in os.environ.get("GRIDGOV_YEARS", "2000,2100").split(",", 1))
 # Four-colour supervision (docs/domain.md §4): the thresholds of the rule table.
 GRIDGOV_SUPERVISION = {
     "BLUE_SHARE": 0.70,  # share of the handling window used, not replied

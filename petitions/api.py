@@ -1,14 +1,17 @@
 """REST API of appeals. Thin: selectors read (scoped), services write; serializers only shape."""
 
 from django.db.models import Q
+from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
+from gridgov.dates import DomainDateTimeFilter
 from gridgov.errors import InvalidInput, NotFound
+from gridgov.personal_data import refuse_in_url
 from grids.models import Department, GridNode, Level
 
 from . import selectors, services
@@ -70,7 +73,7 @@ class AppealSerializer(serializers.ModelSerializer):
             "id", "source", "status", "status_label", "module", "module_name", "priority", "colour", "address",
             "lon", "lat", "street_id", "street", "community_id", "community", "unit_grid_id", "handling_unit",
             "deadline", "is_overdue", "rework_count", "repeat_count", "satisfaction", "reporter_name_masked",
-            "reporter_phone_masked", "created_at", "replied_at", "closed_at",
+            "reporter_phone_masked", "created_at", "replied_at", "closed_at", "public",
         ]  # fmt: skip
         read_only_fields = fields
 
@@ -151,6 +154,14 @@ class AppealCreateSerializer(serializers.Serializer):
         help_text="the registered resident who called (from /api/appeals/caller/); name and phone default to theirs",
     )  # fmt: skip
     photos = serializers.ListField(child=serializers.FileField(), required=False, default=list)
+    public = serializers.BooleanField(
+        default=False,
+        help_text="the reporter chose to publish it (Open311 GET, redacted); never for hotline or visit appeals",
+    )
+
+
+class CallerLookupSerializer(serializers.Serializer):
+    phone = serializers.CharField(max_length=30, allow_blank=True)
 
 
 class CallerResidentSerializer(serializers.Serializer):
@@ -253,8 +264,8 @@ class AppealFilter(filters.FilterSet):
     colour = filters.ChoiceFilter(choices=[c for c in Colour.choices if c[0]])
     node = filters.NumberFilter(method="filter_node", label="grid node id: appeals located in its subtree")
     handling_department = filters.NumberFilter(field_name="handling_department_id")
-    created_after = filters.DateTimeFilter(field_name="created_at", lookup_expr="gte")
-    created_before = filters.DateTimeFilter(field_name="created_at", lookup_expr="lt")
+    created_after = DomainDateTimeFilter(field_name="created_at", lookup_expr="gte")
+    created_before = DomainDateTimeFilter(field_name="created_at", lookup_expr="lt")
     overdue = filters.BooleanFilter(method="filter_overdue")
 
     class Meta:
@@ -339,15 +350,20 @@ class AppealViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         page = self.paginate_queryset(qs)
         return self.get_paginated_response(AppealSerializer(page, many=True).data)
 
+    @extend_schema(request=CallerLookupSerializer, responses=CallerSerializer, filters=False, methods=["POST"])
     @extend_schema(
-        parameters=[OpenApiParameter("phone", str, required=True)], responses=CallerSerializer, filters=False
+        methods=["GET"], filters=False, responses={400: OpenApiResponse(description="always: POST the phone instead")}
     )
-    @action(detail=False, pagination_class=None, filter_backends=[])
+    @action(detail=False, methods=["get", "post"], pagination_class=None, filter_backends=[])
     def caller(self, request):
         """Who is calling: the registered residents with this phone and their earlier appeals
-        (at most 20 each), found through the phone's blind index; nothing is decrypted."""
-        found = selectors.caller_lookup(request.user, request.query_params.get("phone", ""))
-        return Response(CallerSerializer(found).data)
+        (at most 20 each), found through the phone's blind index; nothing is decrypted. POST
+        {"phone": ...}: a phone never travels in a URL (a GET is refused with a 400)."""
+        if request.method == "GET":
+            refuse_in_url(request.query_params)
+            raise InvalidInput(_("Look a caller up with a POST whose body holds the phone."), field="phone")
+        phone = self._data(CallerLookupSerializer)["phone"]
+        return Response(CallerSerializer(selectors.caller_lookup(request.user, phone)).data)
 
     @extend_schema(request=RevealReasonSerializer, responses=ReporterRevealSerializer)
     @action(detail=True, methods=["post"], url_path="reveal-reporter", url_name="reveal-reporter")

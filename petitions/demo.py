@@ -266,6 +266,7 @@ def _plan(rng, *, at, now, module, unit, staff, caller, deadline, communities_of
     appeal = Appeal(
         source=source, module=module, priority=priority, description=text, lon=lon, lat=lat, unit_grid_id=unit_id,
         community_id=community_id, street_id=street_id, created_at=at, status=Status.RECEIVED, **caller,
+        public=source == "open311",  # posting through Open311 is the resident's choice to publish
     )  # fmt: skip
     center, hotline = staff["center"], staff["hotline"]
     reporters = staff["grid"].get(unit_id)

@@ -147,6 +147,10 @@ class Appeal(models.Model):
     priority = models.CharField(_("priority"), max_length=8, choices=Priority.choices, default=Priority.NORMAL)
     description = models.TextField(_("description"), max_length=4000)
     address = models.CharField(_("address"), max_length=200, blank=True)
+    # 公开: the resident chose to publish this appeal (an Open311 POST, or a report whose reporter
+    # ticked the consent box). Only these are listed by the public Open311 GET, redacted and at
+    # the unit grid's centroid; hotline calls and visit opinions are never public (a constraint).
+    public = models.BooleanField(_("published with the reporter's consent"), default=False)
 
     # Reporter (反映人). Name and phone are personal data: stored only as cipher + lookup hash +
     # masked display form (gridgov.personal_data), never in plain text.
@@ -218,6 +222,8 @@ class Appeal(models.Model):
         verbose_name_plural = _("appeals")
         ordering = ["-created_at", "-id"]
         indexes = [
+            # The public Open311 GET: published appeals, newest first, in a date range.
+            models.Index(fields=["public", "created_at"], name="appeal_public_created"),
             # The supervision task (issue 5) and the overdue / due-soon queues.
             models.Index(fields=["status", "deadline"], name="appeal_status_deadline"),
             # Street and department queues: "dispatched to me" in status order.
@@ -241,6 +247,9 @@ class Appeal(models.Model):
             models.CheckConstraint(
                 condition=Q(handling_department__isnull=True) | Q(handling_node__isnull=True),
                 name="appeal_one_handling_unit",
+            ),
+            models.CheckConstraint(
+                condition=Q(public=False) | ~Q(source__in=["hotline", "visit"]), name="appeal_public_not_hotline_visit"
             ),
         ]
 

@@ -15,6 +15,7 @@ from accounts.roles import REVEAL_PERSONAL_DATA, Role
 from accounts.scopes import scope_for
 from accounts.sections import can_supervise, section_page
 from gridgov.errors import DomainError, InvalidInput
+from gridgov.personal_data import refuse_in_url
 from grids import selectors as grid_selectors
 from grids.models import Department, GridNode, Level
 
@@ -310,6 +311,7 @@ def _intake(request, *, source: str, template: str, extra: dict):
                 reporter_phone=request.POST.get("reporter_phone", ""),
                 reporter_resident=_resident(request.user, request.POST.get("reporter_resident")),
                 photos=request.FILES.getlist("photos"),
+                public=request.POST.get("public") == "on",
             )
         except DomainError as exc:
             return render(
@@ -342,8 +344,12 @@ def hotline_intake(request):
 
 @section_page("appeal-hotline")
 def hotline_caller(request):
-    """htmx partial: the caller's earlier appeals, found by the phone's blind index."""
-    phone = request.GET.get("reporter_phone", "")
+    """htmx partial: the caller's earlier appeals, found by the phone's blind index. A POST (the
+    intake form's fields): the phone never travels in a URL."""
+    refuse_in_url(request.GET)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    phone = request.POST.get("reporter_phone", "")
     found = selectors.caller_lookup(request.user, phone)
     searched = bool(phone_lookup_hash(phone))
     return render(
@@ -428,33 +434,25 @@ def supervision_board(request):
 @section_page("supervision-board")
 def supervision_export(request):
     """The board as filtered, as an .xlsx workbook."""
-    import io
-
-    from django.http import HttpResponse
     from django.utils import timezone
-    from openpyxl import Workbook
+
+    from gridgov import xlsx
 
     qs = selectors.slip_board(request.user, **_board_filters(request))[:50_000]
-    book = Workbook(write_only=True)
+    book = xlsx.workbook()
     sheet = book.create_sheet(_("Supervision slips"))
-    sheet.append([_("Slip"), _("Appeal"), _("Module"), _("Colour"), _("Reason"), _("Handling unit"),
+    xlsx.append(sheet, [_("Slip"), _("Appeal"), _("Module"), _("Colour"), _("Reason"), _("Handling unit"),
                   _("Issued at"), _("By hand"), _("Escalated to"), _("Acknowledged at"), _("Closed at")])  # fmt: skip
     for s in qs.iterator(chunk_size=2000):
         unit = s.handling_department or s.handling_node
-        sheet.append([
+        xlsx.append(sheet, [
             s.pk, s.appeal_id, s.appeal.module.name, s.get_colour_display(), s.reason, unit.name if unit else "",
             timezone.localtime(s.issued_at).replace(tzinfo=None), _("yes") if s.manual else "",
             _("supervision bureau") if s.to_bureau else (s.escalated_to.name if s.escalated_to else ""),
             timezone.localtime(s.acknowledged_at).replace(tzinfo=None) if s.acknowledged_at else None,
             timezone.localtime(s.closed_at).replace(tzinfo=None) if s.closed_at else None,
         ])  # fmt: skip
-    buffer = io.BytesIO()
-    book.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f'attachment; filename="supervision-{timezone.localdate():%Y%m%d}.xlsx"'
-    return response
+    return xlsx.response(xlsx.to_bytes(book), f"supervision-{timezone.localdate():%Y%m%d}.xlsx")
 
 
 def _back(request, fallback: str):

@@ -16,11 +16,11 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from accounts.roles import REGISTRY_EDITORS
 from accounts.scopes import require_role, scope_for
-from gridgov import personal_data
+from gridgov import personal_data, xlsx
 from gridgov.errors import DomainError, InvalidInput, NotAllowed
 from grids.locator import get_locator
 from grids.models import GridNode
@@ -91,11 +91,12 @@ class ImportReport:
 
 def template_workbook() -> bytes:
     """The sheet to fill in: headers, an example household of two, and notes."""
-    wb = Workbook()
+    wb = xlsx.workbook(write_only=False)
     ws = wb.active
     ws.title = "户籍登记表"
-    ws.append([header for _key, header, _aliases in COLUMNS])
-    ws.append(
+    xlsx.append(ws, [header for _key, header, _aliases in COLUMNS])
+    xlsx.append(
+        ws,
         [
             "370402001001010199",
             "中心街街道光明路12号1号楼1单元101室",
@@ -108,9 +109,9 @@ def template_workbook() -> bytes:
             "1980-01-01",
             "13812345678",
             "残疾人",
-        ]
+        ],
     )
-    ws.append(["370402001001010199", "", "", "", "李娜", "配偶", "", "女", "1982-05-06", "", ""])
+    xlsx.append(ws, ["370402001001010199", "", "", "", "李娜", "配偶", "", "女", "1982-05-06", "", ""])
     notes = wb.create_sheet("填写说明")
     for line in [
         _("One row per resident. Rows with the same household number (户号) form one household."),
@@ -120,10 +121,8 @@ def template_workbook() -> bytes:
         _("Special populations: category names separated by 、 (e.g. 独居老人、残疾人)."),
         _("Delete the example rows before importing."),
     ]:
-        notes.append([line])
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+        xlsx.append(notes, [line])
+    return xlsx.to_bytes(wb)
 
 
 def _cell(value) -> str:

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from accounts.roles import REGISTRY_EDITORS, REVEAL_PERSONAL_DATA
 from accounts.scopes import scope_for
 from accounts.sections import section_page
+from gridgov import personal_data, xlsx
 from gridgov.errors import DomainError, InvalidInput
 from grids.models import GridNode, Level
 from grids.selectors import root_nodes, visible_nodes
@@ -30,7 +31,6 @@ from .importing import registry_import, template_workbook
 from .models import Household, Resident
 
 PAGE_SIZE = 50
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _node(request) -> GridNode | None:
@@ -41,9 +41,7 @@ def _node(request) -> GridNode | None:
 
 
 def _xlsx(data: bytes, name: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return xlsx.response(data, name)
 
 
 @section_page("registry-map")
@@ -134,16 +132,19 @@ def household_detail(request, pk: int):
 
 
 def _resident_filters(request) -> dict:
+    # The ID number comes only from a POST body (the look-up form), never from the URL.
+    personal_data.refuse_in_url(request.GET)
     return {
         "node": _node(request),
         "q": request.GET.get("q", "").strip(),
-        "id_number": request.GET.get("id_number", "").strip(),
+        "id_number": request.POST.get("id_number", "").strip() if request.method == "POST" else "",
         "tag": request.GET.get("tag", "").strip(),
     }
 
 
 @section_page("registry-resident-list")
 def resident_list(request):
+    """GET filters by area, name or address and tag; the exact-ID-number look-up is a POST."""
     filters = _resident_filters(request)
     page = Paginator(selectors.resident_list(request.user, **filters), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(

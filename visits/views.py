@@ -5,12 +5,13 @@ export. Reads go through the selectors (scoped), writes through the services."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.sections import section_page
+from gridgov import xlsx
 from gridgov.errors import DomainError
 from grids.models import GridNode
 from grids.selectors import root_nodes, visible_nodes
@@ -22,7 +23,6 @@ from .forms import OPINION_ROWS, DiaryForm, VisitForm
 from .models import Campaign, CampaignAssignment, Topic, Visit
 
 PAGE_SIZE = 50
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _campaign(request, pk: int) -> Campaign:
@@ -225,9 +225,7 @@ def coverage_export(request, pk: int):
         cadres=selectors.coverage_by_cadre(request.user, campaign, node),
         unvisited=selectors.unvisited_assignments(request.user, campaign, node),
     )
-    response = HttpResponse(data, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="coverage-{campaign.pk}-{node.code}.xlsx"'
-    return response
+    return xlsx.response(data, f"coverage-{campaign.pk}-{node.code}.xlsx")
 
 
 @login_required

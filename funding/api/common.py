@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework.permissions import BasePermission
 
+from gridgov.dates import check_year
 from gridgov.errors import InvalidInput
 
 from ..access import can_read_funding
@@ -28,6 +29,4 @@ def year_param(request, name: str = "year", default: int | None = None) -> int:
         value = int(raw)
     except ValueError:
         raise InvalidInput(_("The year must be a whole number."), field=name) from None
-    if not 2000 <= value <= 2100:
-        raise InvalidInput(_("The year must be between 2000 and 2100."), field=name)
-    return value
+    return check_year(value, field=name)

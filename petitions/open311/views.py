@@ -3,14 +3,20 @@
 Services are the 17 modules, requests are appeals. XML (required by the spec) and JSON,
 chosen by the resource's extension. Errors use the spec's error format with the HTTP status
 the spec names: 400 for a missing or bad argument, 403 for a bad api_key, 404 for an unknown
-service code, request, token or jurisdiction. Reporters' names and phones never appear in
-any response (GET requests needs no key and is public).
+service code, request, token or jurisdiction.
+
+GET requests needs no key and is public, so it lists only what residents chose to publish
+(`Appeal.public`: an Open311 POST or a report with the reporter's consent; never a hotline call
+or a visit opinion), and shows it through the one redactor (gridgov.redact: no phone, ID
+number, house or flat number in the description), placed at the unit grid's centroid with
+the community and street for an address. Reporters' names and phones never appear.
 """
 
 import datetime
 import json
 import re
 import uuid
+from functools import lru_cache
 from xml.etree import ElementTree as ET
 
 from django.conf import settings
@@ -20,8 +26,11 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
+from shapely.geometry import shape
 
+from gridgov.dates import check_datetime
 from gridgov.errors import DomainError
+from gridgov.redact import redact
 
 from .. import services
 from ..ids import as_id
@@ -134,34 +143,49 @@ def service_definition(request, fmt, code):
     return render({"service_code": code, "attributes": []}, fmt, root="service_definition", item="")
 
 
+@lru_cache(maxsize=4096)
+def _centroid(node_pk: int, boundary_json: str) -> tuple[float, float]:
+    # Keyed by the boundary too: a redrawn grid gets a new centroid without a restart.
+    point = shape(json.loads(boundary_json)).centroid
+    return round(point.x, 5), round(point.y, 5)
+
+
+def public_place(appeal: Appeal) -> tuple[float, float]:
+    """The unit grid's centroid (lon, lat): where, to the grid, never to the door."""
+    node = appeal.unit_grid
+    return _centroid(node.pk, json.dumps(node.boundary, sort_keys=True))
+
+
 def _request(appeal: Appeal, request) -> dict:
     unit = appeal.handling_department or appeal.handling_node or appeal.module.owner
     photos = list(appeal.photos.all())
+    lon, lat = public_place(appeal)
     return {
         "service_request_id": appeal.pk,
         "status": "closed" if appeal.status in CLOSED else "open",
         "status_notes": appeal.get_status_display(),
         "service_name": appeal.module.name,
         "service_code": appeal.module.code,
-        "description": appeal.description,
+        "description": redact(appeal.description),
         "agency_responsible": unit.name if unit else "",
         "service_notice": "",
         "requested_datetime": w3(appeal.created_at),
         "updated_datetime": w3(appeal.closed_at if appeal.status in CLOSED and appeal.closed_at else appeal.updated_at),
         "expected_datetime": w3(appeal.deadline),
-        "address": appeal.address or f"{appeal.community.name}, {appeal.street.name}",
+        "address": f"{appeal.community.name}, {appeal.street.name}",
         "address_id": appeal.unit_grid.code,
         "zipcode": "",
-        "lat": appeal.lat,
-        "long": appeal.lon,
+        "lat": lat,
+        "long": lon,
         "media_url": request.build_absolute_uri(photos[0].url) if photos else "",
     }
 
 
 def _requests_queryset():
-    # Anyone may read these (the spec asks no key): only modules listed publicly.
+    # Anyone may read these (the spec asks no key): only what the reporter chose to publish,
+    # in modules listed publicly.
     return (
-        Appeal.objects.filter(module__open311_public=True)
+        Appeal.objects.filter(public=True, module__open311_public=True)
         .select_related(
             "module", "module__owner", "handling_department", "handling_node", "street", "community", "unit_grid"
         )
@@ -173,9 +197,13 @@ def _when(request, name: str) -> datetime.datetime | None:
     raw = request.GET.get(name, "")
     if not raw:
         return None
-    value = parse_datetime(raw.replace(" ", "+"))
+    try:
+        value = parse_datetime(raw.replace(" ", "+"))
+    except ValueError:  # well-formed but impossible: 2026-02-30, an offset of 25 hours
+        value = None
     if value is None or timezone.is_naive(value):
         raise Open311Error(400, f"{name} must be a w3 datetime with a timezone, e.g. 2010-01-01T00:00:00Z.")
+    check_datetime(value, field=name)  # an InvalidInput: the spec's 400
     return value
 
 
@@ -246,6 +274,7 @@ def requests_create(request, fmt):
         reporter_name=name,
         reporter_phone=request.POST.get("phone", ""),
         open311_client=client,
+        public=True,  # posting to a public GeoReport endpoint is the resident's choice to publish
     )
     notice = f"{module.name}: {module.limit_days} working days after dispatch."
     return render(

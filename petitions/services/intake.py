@@ -137,10 +137,14 @@ def appeal_create(
     photos: Sequence = (),
     open311_client: Open311Key | None = None,
     reporter_resident=None,
+    public: bool = False,
 ) -> Appeal:
-    """Take an appeal in (受理). The command center registers it next."""
+    """Take an appeal in (受理). The command center registers it next. `public` only when the
+    reporter chose to publish it (an Open311 POST, or the consent box of a report)."""
     if source not in Source.values:
         raise InvalidInput(_("Unknown source %(s)s.") % {"s": source}, field="source")
+    if public and source in (Source.HOTLINE, Source.VISIT):
+        raise InvalidInput(_("Hotline calls and visit opinions are never published."), field="public")
     if source == Source.OPEN311:
         if open311_client is None:
             raise InvalidInput(_("Open311 appeals come in through /open311/v2/ with a client key."), field="source")
@@ -182,6 +186,7 @@ def appeal_create(
             created_by=actor,
             open311_client=open311_client,
             reporter_resident=reporter_resident,
+            public=bool(public),
             **sealed.columns(),
         )
         event = AppealEvent.objects.create(

@@ -13,6 +13,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from gridgov import personal_data
 from gridgov.errors import InvalidInput
 from grids.selectors import visible_nodes
 
@@ -27,6 +28,7 @@ from .serializers import (
     HouseholdWriteSerializer,
     OrganisationSerializer,
     OrganisationWriteSerializer,
+    ResidentLookupSerializer,
     ResidentSerializer,
     ResidentWriteSerializer,
     RevealResponse,
@@ -165,14 +167,20 @@ class ResidentViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets
 
     def get_queryset(self):
         request = self.request
-        if self.action == "list":
+        if self.action in ("list", "lookup"):
+            # ID numbers and phones only from a POST body (lookup): never in a URL.
+            personal_data.refuse_in_url(request.query_params)
+            fake = getattr(self, "swagger_fake_view", False)  # the schema generator has no body
+            exact = _valid(ResidentLookupSerializer, request) if self.action == "lookup" and not fake else {}
+            if exact and not (exact["id_number"].strip() or exact["phone"].strip()):
+                raise InvalidInput(_("Give an ID number or a phone to look up."), field="id_number")
             household = request.query_params.get("household", "")
             return selectors.resident_list(
                 request.user,
                 node=_node_param(request),
                 q=request.query_params.get("q", "").strip(),
-                id_number=request.query_params.get("id_number", "").strip(),
-                phone=request.query_params.get("phone", "").strip(),
+                id_number=exact.get("id_number", "").strip(),
+                phone=exact.get("phone", "").strip(),
                 tag=request.query_params.get("tag", "").strip(),
                 household=int(household) if household.isdigit() else None,
             )
@@ -186,14 +194,25 @@ class ResidentViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets
         parameters=[
             NODE,
             OpenApiParameter("q", str, description="name (start) or address"),
-            OpenApiParameter("id_number", str, description="exact ID number (matched by its keyed hash)"),
-            OpenApiParameter("phone", str, description="exact phone number (matched by its keyed hash)"),
             TAG,
             OpenApiParameter("household", int),
         ]
     )
     def list(self, request, *args, **kwargs):
+        """Residents in the caller's area. Sending id_number or phone here is a 400: look those
+        up with POST lookup/."""
         return super().list(request, *args, **kwargs)
+
+    @extend_schema(
+        parameters=[NODE, OpenApiParameter("q", str), TAG, OpenApiParameter("household", int)],
+        request=ResidentLookupSerializer,
+        responses=ResidentSerializer(many=True),
+    )
+    @action(detail=False, methods=["post"])
+    def lookup(self, request):
+        """Exact look-up by ID number and/or phone (matched by their keyed hashes), in the POST
+        body so that neither is written to a URL or an access log; paginated like the list."""
+        return super().list(request)
 
     def _fresh(self, resident):
         return ResidentSerializer(self.get_queryset().get(pk=resident.pk)).data

@@ -156,6 +156,13 @@ class ResidentWriteSerializer(serializers.Serializer):
     birth_date = serializers.DateField(required=False)
 
 
+class ResidentLookupSerializer(serializers.Serializer):
+    """An exact look-up by ID number and/or phone, in a POST body (never in a URL)."""
+
+    id_number = serializers.CharField(max_length=30, required=False, allow_blank=True, default="")
+    phone = serializers.CharField(max_length=30, required=False, allow_blank=True, default="")
+
+
 class RevealSerializer(serializers.Serializer):
     field = serializers.CharField(help_text="id_number or phone (contact_phone for organisations)")
     # Checked by the service (gridgov.personal_data.clean_reveal_reason), after the role.

@@ -25,6 +25,20 @@
     });
   }
 
+  function postJSON(url, body) {
+    // The token of the page's own forms (the log-out form is on every signed-in page).
+    const token = document.querySelector("input[name=csrfmiddlewaretoken]");
+    return fetch(url, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { Accept: "application/json", "Content-Type": "application/json", "X-CSRFToken": token ? token.value : "" },
+      body: JSON.stringify(body),
+    }).then((r) => {
+      if (!r.ok) throw new Error(`HTTP ${r.status}`);
+      return r.json();
+    });
+  }
+
   window.householdMapInit = function (map) {
     const container = map.getContainer();
     const measure = document.getElementById("measure");
@@ -153,10 +167,11 @@
     function search(query) {
       const list = document.getElementById("search-results");
       const isId = /^\d{17}[\dXx]$/.test(query);
-      const url = isId
-        ? `/api/residents/residents/?id_number=${encodeURIComponent(query)}&page_size=20`
-        : `/api/residents/residents/?q=${encodeURIComponent(query)}&page_size=20`;
-      getJSON(url).then((page) => {
+      // An ID number goes in a POST body, never in a URL (access logs, history, Referer).
+      const found = isId
+        ? postJSON("/api/residents/residents/lookup/?page_size=20", { id_number: query })
+        : getJSON(`/api/residents/residents/?q=${encodeURIComponent(query)}&page_size=20`);
+      found.then((page) => {
         list.innerHTML = page.results.length
           ? page.results.map((r) => `<li><a href="#" data-household="${r.household}">${esc(r.name)}</a> <span class="muted">${esc(r.address)} · ${esc(r.id_number_masked)}</span></li>`).join("")
           : `<li class="muted">${text.none}</li>`;

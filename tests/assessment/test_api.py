@@ -80,7 +80,8 @@ def test_the_period_defaults_to_the_latest_month_and_bad_parameters_are_refused(
     client = client_for(people.bureau)
     assert client.get("/api/assessment/unit-scores/").json()["count"] == scored.run.unit_scores.count()
     assert client.get("/api/assessment/unit-scores/?period=May").status_code == 400
-    assert client.get("/api/assessment/unit-scores/?period=1999-01").status_code == 404
+    assert client.get("/api/assessment/unit-scores/?period=2001-01").status_code == 404  # never scored
+    assert client.get("/api/assessment/unit-scores/?period=1999-01").status_code == 400  # before GRIDGOV_YEARS
     assert client.get(f"/api/assessment/unit-scores/?period={scored.label}&kind=planet").status_code == 400
     assert client.get(f"/api/assessment/staff-scores/?period={scored.label}&role=admin").status_code == 400
 

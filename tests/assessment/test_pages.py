@@ -13,6 +13,7 @@ from assessment.charts import line_chart
 from assessment.explain import DRILLABLE
 from assessment.models import Period, PeriodStatus, RuleSet, ScoringRun
 from tests.assessment.scored import more_rows, workbook
+from tests.xlsx_cells import HOSTILE, formula_cells, text_values
 
 
 def rows(html: str, attribute: str) -> list[str]:
@@ -426,3 +427,12 @@ def test_the_staff_ranking_in_chinese_counts_reports_filed_not_expense_reports(c
     assert "明细单" not in ranking and "名称" not in ranking
     units = client.get(f"/assessment/?period={scored.label}&level=street").content.decode()
     assert "按期办结率" in units and "返工率" in units and "返工次数" not in units
+
+
+def test_a_unit_name_typed_as_a_formula_is_exported_as_text(client_for, people, scored):
+    from assessment.models import UnitScore
+
+    UnitScore.objects.update(name=HOSTILE)
+    content = client_for(people.bureau).get(f"/assessment/{scored.label}.xlsx").content
+    assert formula_cells(content) == []
+    assert HOSTILE in text_values(content)

@@ -9,6 +9,7 @@ from openpyxl import load_workbook
 
 from funding import services
 from funding.models import Account, ExpenseReport, Receipt, ReportStatus, Voucher
+from tests.xlsx_cells import HOSTILE, formula_cells
 
 from .conftest import YEAR, allocate, make_report
 
@@ -211,3 +212,15 @@ def test_the_funding_desk_freezes_drafts_posts_and_closes_and_is_the_command_cen
     before = _queries(center, url)
     center.post(url, {"action": "allocate", "month": 2})
     assert _queries(center, url) == before
+
+
+@pytest.mark.parametrize("name", ["funding-budget", "funding-reports", "funding-ledger", "funding-vouchers",
+                                  "funding-flags", "funding-late"])  # fmt: skip
+def test_a_street_or_memo_typed_as_a_formula_is_exported_as_text(client_for, people, books, name):
+    from grids.models import GridNode, Level
+
+    GridNode.objects.filter(level=Level.STREET).update(name=HOSTILE)
+    Voucher.objects.filter(status="draft").update(memo=HOSTILE)
+    response = client_for(people.auditor).get(reverse(name) + f"?year={YEAR}&format=xlsx")
+    assert response.status_code == 200
+    assert formula_cells(response.content) == []

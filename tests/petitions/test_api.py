@@ -180,7 +180,7 @@ def test_a_transition_the_actor_may_not_make_is_a_clear_403(make_appeal, people,
         ({"module": ""}, "module"),
         ({"module": "no-such-module"}, "module"),
         ({"lon": 100.0, "lat": 30.0}, "location"),
-        ({"description": "bad\x00text"}, "description"),
+        ({"description": "bad\x00text"}, "nul_character"),  # refused before the view: RejectNulMiddleware
         ({"lon": "east"}, "lon"),
     ],
 )

@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 
 from petitions.models import SupervisionSlip
 from petitions.services.supervision import appeal_supervise
+from tests.xlsx_cells import HOSTILE, formula_cells, text_values
 
 pytestmark = pytest.mark.django_db
 
@@ -210,3 +211,11 @@ def test_the_admin_lists_slips_read_only_and_never_deletes_them(slipped, people,
     assert client.get(f"/admin/petitions/supervisionslip/{slip.pk}/change/").status_code == 200
     model_admin = admin.site._registry[SupervisionSlip]
     assert not model_admin.has_delete_permission(None, slip)
+
+
+def test_a_slip_reason_typed_as_a_formula_is_exported_as_text(slipped, people, client_for):
+    slipped(2)
+    SupervisionSlip.objects.update(reason=HOSTILE)
+    content = client_for(people.bureau).get("/appeals/supervision/export.xlsx").content
+    assert formula_cells(content) == []
+    assert HOSTILE in text_values(content)

@@ -126,9 +126,11 @@ def test_a_street_officer_may_not_reveal(registry, streets, people, client_for):
 def test_find_by_exact_id_number(registry, people, client_for):
     resident = Resident.objects.first()
     number = open_value(resident.id_number_cipher)
-    body = client_for(people.center).get(f"/api/residents/residents/?id_number={number}").json()
+    client = client_for(people.center)
+    url = "/api/residents/residents/lookup/"
+    body = client.post(url, {"id_number": number}, content_type="application/json").json()
     assert [r["id"] for r in body["results"]] == [resident.pk]
-    assert client_for(people.center).get("/api/residents/residents/?id_number=370402").json()["count"] == 0
+    assert client.post(url, {"id_number": "370402"}, content_type="application/json").json()["count"] == 0
 
 
 def test_households_in_bbox_use_a_constant_number_of_queries_whatever_they_hold(registry, streets, people, client_for):

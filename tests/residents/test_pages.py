@@ -8,6 +8,7 @@ from openpyxl import load_workbook
 from accounts.models import RevealLog
 from gridgov.personal_data import open_value
 from residents.models import Household, Resident
+from tests.xlsx_cells import HOSTILE_VALUES, formula_cells, text_values
 
 from .test_api import add_households
 
@@ -153,3 +154,13 @@ def test_page_links_lead_to_the_registry_pages_not_the_api(registry, people, cli
     page = client.get(f"/registry/residents/{resident.pk}/").content.decode()
     assert f'action="/registry/residents/{resident.pk}/reveal/"' in page
     assert "/api/" not in listing.replace('href="/api/docs/"', "")
+
+
+@pytest.mark.parametrize("value", HOSTILE_VALUES)
+@pytest.mark.parametrize("url", ["/registry/households/export.xlsx", "/registry/residents/export.xlsx"])
+def test_an_address_typed_as_a_formula_is_exported_as_text(registry, streets, people, client_for, url, value):
+    Household.objects.filter(street=streets["中心街街道"]).update(address=value)
+    response = client_for(people.zhongxin).get(url)
+    assert response.status_code == 200
+    assert formula_cells(response.content) == []
+    assert value.replace("\r", "\n") in text_values(response.content)

@@ -8,6 +8,7 @@ from openpyxl import load_workbook
 
 from petitions.models import Appeal, Source
 from residents.models import Household
+from tests.xlsx_cells import HOSTILE_VALUES, formula_cells, text_values
 from visits import services
 from visits.models import CampaignAssignment, DiaryEntry, Visit
 
@@ -181,3 +182,14 @@ def test_a_visit_keeps_its_photos_and_refuses_a_file_that_is_not_an_image(
     response = client.post(f"/visits/record/{household.pk}/", {"visited_on": TODAY.isoformat(), "photos": [good]})
     assert response.status_code == 302
     assert VisitPhoto.objects.get().visit == Visit.objects.get()
+
+
+@pytest.mark.parametrize("value", HOSTILE_VALUES)
+def test_a_household_address_typed_as_a_formula_is_exported_as_text_in_the_coverage(
+    client_for, people, campaign, district, value
+):
+    Household.objects.update(address=value)
+    response = client_for(people.center).get(f"/visits/campaigns/{campaign.pk}/coverage.xlsx?node={district.pk}")
+    assert response.status_code == 200
+    assert formula_cells(response.content) == []
+    assert value.replace("\r", "\n") in text_values(response.content)

@@ -1,0 +1,75 @@
+"""The one domain range for dates, periods and datetimes that users type.
+
+A year outside GRIDGOV_YEARS (default 2000–2100) is a typing error or a probe, never a real
+appeal, period or budget: refusing it here with a clear 400 keeps `9999-12` (whose next month
+Python cannot build) and `0482-06-07T18:15:35+20:20` (an offset PostgreSQL refuses) out of
+every query. Offsets beyond ±14:00 (the widest in use, UTC+14) are refused for the same reason.
+Used by the assessment period parser, funding's `year` parameter, the API's datetime filters
+and Open311's dates.
+"""
+
+import datetime
+
+import django_filters
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from gridgov.errors import InvalidInput
+
+MAX_OFFSET = datetime.timedelta(hours=14)
+
+
+def year_range() -> tuple[int, int]:
+    first, last = getattr(settings, "GRIDGOV_YEARS", (2000, 2100))
+    return int(first), int(last)
+
+
+def _out_of_range(field: str) -> InvalidInput:
+    first, last = year_range()
+    return InvalidInput(
+        _("The year must be between %(first)s and %(last)s.") % {"first": first, "last": last},
+        field=field,
+        code="out_of_range",
+    )
+
+
+def check_year(year: int, *, field: str = "year") -> int:
+    first, last = year_range()
+    if not first <= year <= last:
+        raise _out_of_range(field)
+    return year
+
+
+def check_date(value: datetime.date, *, field: str = "date") -> datetime.date:
+    check_year(value.year, field=field)
+    return value
+
+
+def check_datetime(value: datetime.datetime, *, field: str = "datetime") -> datetime.datetime:
+    offset = value.utcoffset()
+    if offset is not None and abs(offset) > MAX_OFFSET:
+        raise InvalidInput(
+            _("The time zone offset must be between -14:00 and +14:00."), field=field, code="out_of_range"
+        )
+    check_year(value.year, field=field)
+    return value
+
+
+class DomainDateTimeField(forms.DateTimeField):
+    """A form (and django-filter) datetime field that keeps to the domain range."""
+
+    def to_python(self, value):
+        result = super().to_python(value)
+        if result is not None:
+            try:
+                check_datetime(result, field=self.label or "datetime")
+            except InvalidInput as exc:
+                raise forms.ValidationError(exc.message, code="out_of_range") from None
+        return result
+
+
+class DomainDateTimeFilter(django_filters.DateTimeFilter):
+    """django-filter's DateTimeFilter within the domain range (an out-of-range value is a 400)."""
+
+    field_class = DomainDateTimeField
