@@ -13,8 +13,8 @@ from gridgov.errors import DomainError
 
 from . import calendar, services
 from .forms import CalendarImportForm
-from .services.modules import calendar_changes
 from .models import Appeal, AppealEvent, CalendarDay, Open311Key, ServiceModule, SupervisionSlip
+from .services.modules import calendar_changes
 
 
 class NoDeleteMixin:

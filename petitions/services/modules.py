@@ -14,7 +14,6 @@ from accounts.services import notification_send
 from grids.models import Assignment, Department
 
 from .. import calendar
-
 from ..models import CalendarDay, ServiceModule
 from ..modules import DEFAULT_MODULES, HOLIDAYS, NOT_PUBLIC
 
