@@ -43,15 +43,31 @@ def suite_now() -> datetime.datetime:
     return when if when.tzinfo else when.replace(tzinfo=LOCAL)
 
 
-@pytest.fixture(scope="session", autouse=True)
-def suite_clock():
-    """Moves the whole run to GRIDGOV_TEST_TODAY, if set; the clock keeps ticking from there.
-    Subprocesses (a Celery worker, gunicorn) and the browser keep the real clock."""
-    if not os.environ.get("GRIDGOV_TEST_TODAY"):
-        yield
-        return
-    with time_machine.travel(suite_now(), tick=True):
-        yield
+_suite_travel = None
+
+
+def pytest_configure(config):
+    """Moves the whole run to GRIDGOV_TEST_TODAY, if set, before the test modules are even
+    imported (so a module-level date is the suite's too); the clock keeps ticking from there.
+    Each xdist worker travels on its own. Subprocesses (a Celery worker, gunicorn) and the
+    browser keep the real clock."""
+    global _suite_travel
+    if os.environ.get("GRIDGOV_TEST_TODAY") and _suite_travel is None:
+        _suite_travel = time_machine.travel(suite_now(), tick=True)
+        _suite_travel.start()
+
+
+def pytest_unconfigure(config):
+    global _suite_travel
+    if _suite_travel is not None:
+        _suite_travel.stop()
+        _suite_travel = None
+
+
+def pytest_report_header(config):
+    return (
+        f"suite date: {suite_now():%Y-%m-%d %H:%M %Z} (GRIDGOV_TEST_TODAY={os.environ.get('GRIDGOV_TEST_TODAY', '')})"
+    )
 
 
 class Clock:
@@ -88,6 +104,15 @@ def clock():
     Until moved, time stands still at the suite's now."""
     with time_machine.travel(suite_now(), tick=False) as traveller:
         yield Clock(traveller)
+
+
+@pytest.fixture
+def mid_month(clock) -> Clock:
+    """The clock at 10:00 on the 15th of the suite's month, for a test that needs days on both
+    sides of now inside one month. List it before the fixtures that make data (the named
+    people take their posts "today")."""
+    clock.move_to(clock.today.replace(day=15))
+    return clock
 
 
 @pytest.fixture(autouse=True)
