@@ -138,17 +138,43 @@ def fresh_locator():
     drop_cached_locator()
 
 
-@pytest.fixture(scope="class")
+SEEDED = "seeded_small_district"
+
+
+def pytest_collection_modifyitems(session, config, items):
+    """Moves the tests on the seeded small district to the end of the run (keeping their order),
+    so the one seeding they share comes after every test that needs an empty database. Under
+    xdist each worker runs its tests in this order too, and seeds its own database once."""
+    seeded = [item for item in items if SEEDED in getattr(item, "fixturenames", ())]
+    for item in seeded:
+        if "transactional_db" in item.fixturenames or "live_server" in item.fixturenames:
+            raise pytest.UsageError(f"{item.nodeid}: a test on the seeded district must not flush the database")
+    if seeded:
+        ids = {id(item) for item in seeded}
+        items[:] = [item for item in items if id(item) not in ids] + seeded
+
+
+@pytest.fixture(scope="session")
 def seeded_small_district(django_db_setup, django_db_blocker):
-    """The small demo district (`seed_district --scale small`), seeded once for a class of tests
-    that only read it, and flushed after the class: seeding costs ~20 s, which tests that only
-    look at the result need not pay each. Each test still runs in its own rolled-back
-    transaction (the `db` fixture), so none sees another's changes."""
+    """The small demo district (`seed_district --scale small`), seeded once per run (per xdist
+    worker) for the tests that only read it; seeding costs ~20 s that each need not pay. Those
+    tests run last (pytest_collection_modifyitems above), each in its own rolled-back
+    transaction (the `db` fixture), so none sees another's changes and no test that wants an
+    empty database ever sees the district."""
+    global _seeded
     with django_db_blocker.unblock():
         call_command("seed_district", "--scale", "small", "--reset", verbosity=0)
-    yield
-    with django_db_blocker.unblock():
-        call_command("flush", interactive=False, verbosity=0)
+    _seeded = True
+
+
+_seeded = False
+
+
+@pytest.fixture(autouse=True)
+def _no_test_after_the_seeding_but_the_seeded(request):
+    # The guard of the ordering above: a test that wants an empty database must not meet the district.
+    if _seeded and SEEDED not in request.fixturenames:
+        pytest.fail("this test ran after the seeded district's tests, which must come last", pytrace=False)
 
 
 @pytest.fixture

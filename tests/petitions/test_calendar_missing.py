@@ -19,6 +19,12 @@ from tests.factories import UserFactory
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def announced_calendar(db):
+    # A transactional test before this one flushed the days the data migration entered.
+    services.module_defaults_ensure(actor=None)
+
+
 def staff_at(request, clock, day: datetime.date):
     """Moves the clock to `day` before the named people take their posts (they start "today")."""
     clock.move_to(day)

@@ -1,4 +1,3 @@
-import datetime
 import io
 
 import pytest
@@ -11,7 +10,7 @@ from residents.models import Household
 from visits import services
 from visits.models import CampaignAssignment, DiaryEntry, Visit
 
-TODAY = datetime.date.today()
+from .conftest import TODAY
 
 
 def first_of(campaign, cadre):
