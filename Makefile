@@ -7,8 +7,11 @@ BIN := $(VENV)/bin
 SCALE ?= small
 HOST ?= 127.0.0.1
 PORT ?= 8000
-# Development defaults; production sets SECRET_KEY and leaves DJANGO_DEBUG off (docs/deploy.md).
-export DJANGO_DEBUG ?= 1
+# Development defaults for the targets that start Django; production sets SECRET_KEY and leaves
+# DJANGO_DEBUG off (docs/deploy.md). Tests need neither: pytest sets DJANGO_DEBUG (pyproject.toml).
+run migrate seed messages bench: export DJANGO_DEBUG ?= 1
+# Test processes in parallel (pytest-xdist); TEST_WORKERS=0 runs in one process.
+TEST_WORKERS ?= 2
 
 .PHONY: run test venv install migrate seed lint format messages bench clean
 
@@ -39,11 +42,11 @@ run: seed
 	echo ""; echo "GridGov is at http://$(HOST):$(PORT)/  (API docs: http://$(HOST):$(PORT)/api/docs/)"; echo ""; \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
+# Migrations are checked by tests/test_migrations.py. GRIDGOV_TEST_TODAY=YYYY-MM-DD runs on another day.
 test: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/python manage.py makemigrations --check --dry-run >/dev/null
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
