@@ -9,7 +9,7 @@ class CalendarImportForm(forms.Form):
 
     days = forms.CharField(
         label=_("Days"),
-        widget=forms.Textarea(attrs={"rows": 20, "cols": 60, "placeholder": "2027-01-01 off 元旦\n2027-02-07 work"}),
+        widget=forms.Textarea(attrs={"rows": 20, "cols": 60, "placeholder": "YYYY-MM-DD off 元旦\nYYYY-MM-DD work"}),
         help_text=_(
             "One day a line, copied from the State Council's announcement: “YYYY-MM-DD off NAME” for a "
             "public holiday, “YYYY-MM-DD work” for a make-up working day on a weekend. Lines starting "
