@@ -10,7 +10,8 @@ PORT ?= 8000
 # Development defaults for the targets that start Django; production sets SECRET_KEY and leaves
 # DJANGO_DEBUG off (docs/deploy.md). Tests need neither: pytest sets DJANGO_DEBUG (pyproject.toml).
 run migrate seed messages bench: export DJANGO_DEBUG ?= 1
-# Test processes in parallel (pytest-xdist); TEST_WORKERS=0 runs in one process.
+# Test processes in parallel (pytest-xdist; `load` keeps each worker's tests in collection order,
+# which the seeded tests rely on: tests/conftest.py); TEST_WORKERS=0 runs in one process.
 TEST_WORKERS ?= 2
 
 .PHONY: run test venv install migrate seed lint format messages bench clean
@@ -46,7 +47,7 @@ run: seed
 test: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist load $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

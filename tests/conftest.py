@@ -141,21 +141,11 @@ def fresh_locator():
 SEEDED = "seeded_small_district"
 
 
-# Under xdist (`make test`: -n 2 --dist loadgroup) each group's tests run in one worker: the
-# services tests share the Redis broker of REDIS_URL with the Celery workers they start, and one
-# Chromium at a time is enough for the machine.
-XDIST_GROUPS = {"services": "tests/services/", "browser": "tests/browser/"}
-
-
-@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
 def pytest_collection_modifyitems(session, config, items):
     """Moves the tests on the seeded small district to the end of the run (keeping their order),
     so the one seeding they share comes after every test that needs an empty database. Under
-    xdist each worker runs its tests in this order too, and seeds its own database once."""
-    for item in items:
-        for group, folder in XDIST_GROUPS.items():
-            if item.nodeid.startswith(folder):
-                item.add_marker(pytest.mark.xdist_group(group))
+    xdist (`--dist load`) each worker is sent its tests in this order too, and seeds its own
+    database once."""
     seeded = [item for item in items if SEEDED in getattr(item, "fixturenames", ())]
     for item in seeded:
         if "transactional_db" in item.fixturenames or "live_server" in item.fixturenames:
@@ -184,7 +174,10 @@ _seeded = False
 @pytest.fixture(autouse=True)
 def _no_test_after_the_seeding_but_the_seeded(request):
     # The guard of the ordering above: a test that wants an empty database must not meet the district.
-    if _seeded and SEEDED not in request.fixturenames:
+    uses_database = request.node.get_closest_marker("django_db") or {"db", "transactional_db"} & set(
+        request.fixturenames
+    )
+    if _seeded and uses_database and SEEDED not in request.fixturenames:
         pytest.fail("this test ran after the seeded district's tests, which must come last", pytrace=False)
 
 
