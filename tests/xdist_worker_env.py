@@ -1,5 +1,5 @@
-"""Loaded before anything else (pyproject.toml's addopts `-p`), so before Django reads its
-settings: under pytest-xdist (`make test` runs two workers) each worker process gets a Redis
+"""Loaded before anything else (`make test` runs `python -m pytest -p tests.xdist_worker_env`), so
+before Django reads its settings: under pytest-xdist (`make test` runs two workers) each worker process gets a Redis
 database of its own, as it gets a test database of its own. The cache, the Celery broker and the
 worker processes the services tests start would otherwise be shared between the two runs.
 REDIS_URL=redis://host:6379/15 gives gw0 database 15, gw1 database 14, and so on."""
