@@ -65,9 +65,8 @@ def pytest_unconfigure(config):
 
 
 def pytest_report_header(config):
-    return (
-        f"suite date: {suite_now():%Y-%m-%d %H:%M %Z} (GRIDGOV_TEST_TODAY={os.environ.get('GRIDGOV_TEST_TODAY', '')})"
-    )
+    moved = os.environ.get("GRIDGOV_TEST_TODAY")
+    return f"suite date: {suite_now():%Y-%m-%d %H:%M %Z}" + (f" (GRIDGOV_TEST_TODAY={moved})" if moved else " (today)")
 
 
 class Clock:
