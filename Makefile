@@ -8,8 +8,12 @@ BIN := $(VENV)/bin
 SCALE ?= small
 HOST ?= 127.0.0.1
 PORT ?= 8000
-# Development defaults; production sets SECRET_KEY and leaves DJANGO_DEBUG off (docs/deploy.md).
-export DJANGO_DEBUG ?= 1
+# Development defaults for the targets that start Django; production sets SECRET_KEY and leaves
+# DJANGO_DEBUG off (docs/deploy.md). Tests need neither: pytest sets DJANGO_DEBUG (pyproject.toml).
+run migrate seed messages bench: export DJANGO_DEBUG ?= 1
+# Test processes in parallel (pytest-xdist; `load` keeps each worker's tests in collection order,
+# which the seeded tests rely on: tests/conftest.py); TEST_WORKERS=0 runs in one process.
+TEST_WORKERS ?= 2
 
 .PHONY: run dev static test venv install migrate seed lint format messages bench clean
 
@@ -59,11 +63,11 @@ dev: seed
 static: install
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 
+# Migrations are checked by tests/test_migrations.py. GRIDGOV_TEST_TODAY=YYYY-MM-DD runs on another day.
 test: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/python manage.py makemigrations --check --dry-run >/dev/null
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -p tests.xdist_worker_env -n $(TEST_WORKERS) --dist load $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

@@ -185,6 +185,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     # funding: flags unsubmitted monthly expense reports once they pass the 5th (idempotent).
     "funding-mark-late-reports": {"task": "funding.tasks.mark_late_reports", "schedule": 3600.0},
     "sweep-deadlines": {"task": "petitions.tasks.sweep_deadlines", "schedule": 60.0},
+    # petitions: tells the admins when next year's holiday calendar is missing (from 1 November).
+    "notify-missing-calendar": {
+        "task": "petitions.tasks.notify_missing_calendar",
+        "schedule": crontab(hour=8, minute=0),
+    },
     # assessment: scores last month / quarter once it is over; a closed period is left alone.
     "score-due-periods": {"task": "assessment.tasks.score_due_periods", "schedule": crontab(hour=2, minute=30)},
 }

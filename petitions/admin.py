@@ -3,12 +3,18 @@ read-only view of appeals. Appeals change only through their services (the pages
 nothing here is ever deleted."""
 
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.errors import DomainError
 
-from . import services
+from . import calendar, services
+from .forms import CalendarImportForm
 from .models import Appeal, AppealEvent, CalendarDay, Open311Key, ServiceModule, SupervisionSlip
+from .services.modules import calendar_changes
 
 
 class NoDeleteMixin:
@@ -34,6 +40,39 @@ class CalendarDayAdmin(NoDeleteMixin, admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         # A wrongly entered holiday is removed by hand; the calendar is plain data.
         return request.user.is_superuser
+
+    change_list_template = "admin/petitions/calendarday/change_list.html"
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.import_view)
+        return [path("import/", view, name="petitions_calendarday_import"), *super().get_urls()]
+
+    def import_view(self, request):
+        """A year's calendar pasted in the calendar file's format (as `manage.py calendar_load`
+        reads it): previewed first, written all at once with “Enter these days”."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = CalendarImportForm(request.POST or None)
+        changes, entries = None, None
+        if request.method == "POST" and form.is_valid():
+            try:
+                entries = calendar.calendar_file_parse(form.cleaned_data["days"])
+                if "commit" in request.POST:
+                    changed = services.calendar_days_import(actor=request.user, entries=entries)
+                    messages.success(request, _("%(n)d calendar days entered.") % {"n": changed})
+                    return redirect("admin:petitions_calendarday_changelist")
+                changes = calendar_changes(entries)
+            except DomainError as exc:
+                form.add_error("days", exc.message)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Enter a year's calendar"),
+            "form": form,
+            "changes": changes,
+            "entries": entries,
+        }
+        return TemplateResponse(request, "admin/petitions/calendarday/import.html", context)
 
     def save_model(self, request, obj, form, change):
         try:

@@ -7,8 +7,12 @@ property by property; `deadline_for` reads the exceptions it needs in one query.
 
 import datetime
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gridgov.errors import InvalidInput
 
 from .models import CalendarDay, Priority, ServiceModule
 from .modules import COMPLEX_DAYS, URGENT_DAYS
@@ -80,5 +84,93 @@ def deadline_for(*, priority: str, module: ServiceModule, start: datetime.dateti
     return add_working_days_from(start, limit_days(priority, module))
 
 
+def years_with_calendar(first: int, last: int) -> set[int]:
+    """The years in [first, last] whose State Council holiday calendar has been entered: a year
+    is known once it holds a holiday (every announced year has at least New Year's Day)."""
+    return set(
+        CalendarDay.objects.filter(date__gte=datetime.date(first, 1, 1), date__lte=datetime.date(last, 12, 31))
+        .filter(is_workday=False)
+        .values_list("date__year", flat=True)
+        .distinct()
+    )
+
+
+def first_year_without_calendar(start: datetime.datetime, end: datetime.datetime) -> int | None:
+    """The first year between two moments that has no calendar (its holidays would silently
+    count as working days), or None when every year in between has one. One query."""
+    first, last = timezone.localtime(start).year, timezone.localtime(end).year
+    missing = sorted(set(range(first, last + 1)) - years_with_calendar(first, last))
+    return missing[0] if missing else None
+
+
 def exceptions_from(rows: Iterable[tuple[datetime.date, bool]]) -> dict[datetime.date, bool]:
     return dict(rows)
+
+
+# The file of a year's calendar (`manage.py calendar_load`, the admin's calendar import):
+# one day a line, `YYYY-MM-DD off NAME` for a public holiday (法定节假日) or
+# `YYYY-MM-DD work [NAME]` for a make-up working day on a weekend (调休上班); `#` starts a
+# comment. Copied by hand from the State Council's announcement: nothing is guessed.
+OFF_WORDS = {"off", "休"}
+WORK_WORDS = {"work", "班"}
+MAKE_UP_DAY = "调休上班"
+
+
+@dataclass(frozen=True)
+class CalendarEntry:
+    line: int
+    date: datetime.date
+    is_workday: bool
+    name: str
+
+
+def calendar_file_parse(text: str) -> list[CalendarEntry]:
+    """Every day of a calendar file, or InvalidInput naming every bad line (nothing is half-read)."""
+    entries: list[CalendarEntry] = []
+    errors: list[str] = []
+    seen: dict[datetime.date, int] = {}
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.split("#", 1)[0].strip()
+        if not line:
+            continue
+        parts = line.split(None, 2)
+        where = _("Line %(number)d") % {"number": number}
+        if len(parts) < 2:
+            errors.append(_("%(where)s: expected “YYYY-MM-DD off NAME” or “YYYY-MM-DD work”.") % {"where": where})
+            continue
+        try:
+            day = datetime.date.fromisoformat(parts[0])
+        except ValueError:
+            errors.append(_("%(where)s: “%(value)s” is not a date (YYYY-MM-DD).") % {"where": where, "value": parts[0]})
+            continue
+        kind = parts[1].lower()
+        name = parts[2].strip() if len(parts) > 2 else ""
+        if kind not in OFF_WORDS | WORK_WORDS:
+            errors.append(_("%(where)s: “%(value)s” is neither off nor work.") % {"where": where, "value": parts[1]})
+            continue
+        is_workday = kind in WORK_WORDS
+        if is_workday and day.weekday() < 5:
+            errors.append(
+                _("%(where)s: %(date)s is a weekday, a working day already; make-up days fall on weekends.")
+                % {"where": where, "date": day}
+            )
+            continue
+        if not is_workday and not name:
+            errors.append(_("%(where)s: name the holiday of %(date)s.") % {"where": where, "date": day})
+            continue
+        if len(name) > 50:
+            errors.append(_("%(where)s: the name is longer than 50 characters.") % {"where": where})
+            continue
+        if day in seen:
+            errors.append(
+                _("%(where)s: %(date)s is already on line %(other)d.")
+                % {"where": where, "date": day, "other": seen[day]}
+            )
+            continue
+        seen[day] = number
+        entries.append(CalendarEntry(number, day, is_workday, name or (MAKE_UP_DAY if is_workday else "")))
+    if errors:
+        raise InvalidInput("\n".join(errors), code="bad_calendar_file")
+    if not entries:
+        raise InvalidInput(_("The file lists no days."), code="bad_calendar_file")
+    return entries

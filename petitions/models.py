@@ -196,6 +196,12 @@ class Appeal(models.Model):
     # no threshold is ahead. Set by the lifecycle services whenever the window, the deadline or
     # the status changes, and by the sweep itself (petitions.services.supervision).
     next_check_at = models.DateTimeField(_("next supervision check"), null=True, blank=True)
+    # The first year of the deadline's span that had no holiday calendar when the deadline was
+    # computed (its holidays were counted as working days); null when the calendar was complete.
+    # Set with the deadline (lifecycle services); the appeal's page warns of it.
+    deadline_calendar_missing = models.PositiveSmallIntegerField(
+        _("deadline computed without the calendar of"), null=True, blank=True
+    )
     # The level supervising the case: raised one step up the tree by an orange slip
     # (community → street → district). Null: the command center's ordinary supervision.
     supervising_node = models.ForeignKey(

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from .services import supervision
+from .services import calendar_missing_notify, supervision
 
 
 @shared_task(
@@ -21,3 +21,10 @@ def sweep_deadlines() -> dict:
     if counts["appeals"] >= supervision.thresholds()["SWEEP_BATCH"] and supervision.sweep_more_due():
         sweep_deadlines.delay()  # more than one batch due (after an outage): go on at once
     return dict(counts)
+
+
+@shared_task(acks_late=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=5, time_limit=60)
+def notify_missing_calendar() -> list[int]:
+    """Beat, daily: tells the admins when this year's or (from 1 November) next year's holiday
+    calendar is missing. Safe to run twice: each year's notice is sent to an admin once."""
+    return calendar_missing_notify()

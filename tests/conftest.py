@@ -43,15 +43,30 @@ def suite_now() -> datetime.datetime:
     return when if when.tzinfo else when.replace(tzinfo=LOCAL)
 
 
-@pytest.fixture(scope="session", autouse=True)
-def suite_clock():
-    """Moves the whole run to GRIDGOV_TEST_TODAY, if set; the clock keeps ticking from there.
-    Subprocesses (a Celery worker, gunicorn) and the browser keep the real clock."""
-    if not os.environ.get("GRIDGOV_TEST_TODAY"):
-        yield
-        return
-    with time_machine.travel(suite_now(), tick=True):
-        yield
+_suite_travel = None
+
+
+def pytest_configure(config):
+    """Moves the whole run to GRIDGOV_TEST_TODAY, if set, before the test modules are even
+    imported (so a module-level date is the suite's too); the clock keeps ticking from there.
+    Each xdist worker travels on its own. Subprocesses (a Celery worker, gunicorn) and the
+    browser keep the real clock."""
+    global _suite_travel
+    if os.environ.get("GRIDGOV_TEST_TODAY") and _suite_travel is None:
+        _suite_travel = time_machine.travel(suite_now(), tick=True)
+        _suite_travel.start()
+
+
+def pytest_unconfigure(config):
+    global _suite_travel
+    if _suite_travel is not None:
+        _suite_travel.stop()
+        _suite_travel = None
+
+
+def pytest_report_header(config):
+    moved = os.environ.get("GRIDGOV_TEST_TODAY")
+    return f"suite date: {suite_now():%Y-%m-%d %H:%M %Z}" + (f" (GRIDGOV_TEST_TODAY={moved})" if moved else " (today)")
 
 
 class Clock:
@@ -90,6 +105,15 @@ def clock():
         yield Clock(traveller)
 
 
+@pytest.fixture
+def mid_month(clock) -> Clock:
+    """The clock at 10:00 on the 15th of the suite's month, for a test that needs days on both
+    sides of now inside one month. List it before the fixtures that make data (the named
+    people take their posts "today")."""
+    clock.move_to(clock.today.replace(day=15))
+    return clock
+
+
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     # PBKDF2's deliberate slowness costs seconds per fixture user; tests need no strength.
@@ -113,17 +137,47 @@ def fresh_locator():
     drop_cached_locator()
 
 
-@pytest.fixture(scope="class")
+SEEDED = "seeded_small_district"
+
+
+def pytest_collection_modifyitems(session, config, items):
+    """Moves the tests on the seeded small district to the end of the run (keeping their order),
+    so the one seeding they share comes after every test that needs an empty database. Under
+    xdist (`--dist load`) each worker is sent its tests in this order too, and seeds its own
+    database once."""
+    seeded = [item for item in items if SEEDED in getattr(item, "fixturenames", ())]
+    for item in seeded:
+        if "transactional_db" in item.fixturenames or "live_server" in item.fixturenames:
+            raise pytest.UsageError(f"{item.nodeid}: a test on the seeded district must not flush the database")
+    if seeded:
+        ids = {id(item) for item in seeded}
+        items[:] = [item for item in items if id(item) not in ids] + seeded
+
+
+@pytest.fixture(scope="session")
 def seeded_small_district(django_db_setup, django_db_blocker):
-    """The small demo district (`seed_district --scale small`), seeded once for a class of tests
-    that only read it, and flushed after the class: seeding costs ~20 s, which tests that only
-    look at the result need not pay each. Each test still runs in its own rolled-back
-    transaction (the `db` fixture), so none sees another's changes."""
+    """The small demo district (`seed_district --scale small`), seeded once per run (per xdist
+    worker) for the tests that only read it; seeding costs ~20 s that each need not pay. Those
+    tests run last (pytest_collection_modifyitems above), each in its own rolled-back
+    transaction (the `db` fixture), so none sees another's changes and no test that wants an
+    empty database ever sees the district."""
+    global _seeded
     with django_db_blocker.unblock():
         call_command("seed_district", "--scale", "small", "--reset", verbosity=0)
-    yield
-    with django_db_blocker.unblock():
-        call_command("flush", interactive=False, verbosity=0)
+    _seeded = True
+
+
+_seeded = False
+
+
+@pytest.fixture(autouse=True)
+def _no_test_after_the_seeding_but_the_seeded(request):
+    # The guard of the ordering above: a test that wants an empty database must not meet the district.
+    uses_database = request.node.get_closest_marker("django_db") or {"db", "transactional_db"} & set(
+        request.fixturenames
+    )
+    if _seeded and uses_database and SEEDED not in request.fixturenames:
+        pytest.fail("this test ran after the seeded district's tests, which must come last", pytrace=False)
 
 
 @pytest.fixture

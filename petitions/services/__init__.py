@@ -21,7 +21,13 @@ from .lifecycle import (
     appeal_transfer,
     appeal_verify,
 )
-from .modules import calendar_day_set, module_defaults_ensure, module_owners_link
+from .modules import (
+    calendar_day_set,
+    calendar_days_import,
+    calendar_missing_notify,
+    module_defaults_ensure,
+    module_owners_link,
+)
 from .reveal import appeal_reporter_reveal
 
 __all__ = [
@@ -44,6 +50,8 @@ __all__ = [
     "appeal_transfer",
     "appeal_verify",
     "calendar_day_set",
+    "calendar_days_import",
+    "calendar_missing_notify",
     "module_defaults_ensure",
     "module_owners_link",
     "open311_key_create",

@@ -128,13 +128,21 @@ def _set_unit(appeal: Appeal, *, department: Department | None, node: GridNode |
 def _clear_unit(appeal: Appeal) -> list[str]:
     appeal.deadline = None
     appeal.window_start = None
-    return [*_set_unit(appeal, department=None, node=None), "deadline", "window_start"]
+    appeal.deadline_calendar_missing = None
+    return [*_set_unit(appeal, department=None, node=None), "deadline", "window_start", "deadline_calendar_missing"]
+
+
+def _set_deadline(appeal: Appeal, deadline: datetime.datetime, start: datetime.datetime) -> list[str]:
+    """Sets the deadline and notes whether a year it spans had no holiday calendar."""
+    appeal.deadline = deadline
+    appeal.deadline_calendar_missing = calendar.first_year_without_calendar(start, deadline)
+    return ["deadline", "deadline_calendar_missing"]
 
 
 def _new_window(appeal: Appeal, now: datetime.datetime) -> list[str]:
     appeal.window_start = now
-    appeal.deadline = calendar.deadline_for(priority=appeal.priority, module=appeal.module, start=now)
-    return ["window_start", "deadline"]
+    deadline = calendar.deadline_for(priority=appeal.priority, module=appeal.module, start=now)
+    return ["window_start", *_set_deadline(appeal, deadline, now)]
 
 
 def _iso(value: datetime.datetime | None) -> str | None:
@@ -359,10 +367,11 @@ def appeal_decide_extension(*, actor, appeal: Appeal | int, approve: bool, note:
     request.decided_by, request.decided_at = actor, now
     fields = ["updated_at"]
     if approve:
-        request.new_deadline = calendar.add_working_days_from(appeal.deadline or now, request.days)
-        appeal.deadline = request.new_deadline
+        start = appeal.deadline or now
+        request.new_deadline = calendar.add_working_days_from(start, request.days)
+        fields += _set_deadline(appeal, request.new_deadline, start)
         slips_close_blue_for_extension(actor=actor, appeal=appeal)
-        fields += ["deadline", *appeal_next_check(appeal, now=now)]
+        fields += appeal_next_check(appeal, now=now)
     request.save(update_fields=["status", "decided_by", "decided_at", "new_deadline"])
     appeal.save(update_fields=fields)
     _event(appeal, actor=actor, action="decide_extension", from_status=appeal.status, note=note,

@@ -3,12 +3,17 @@
 import datetime
 
 from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import Notification, User
 from accounts.roles import Role
 from accounts.scopes import require_role
-from grids.models import Department
+from accounts.services import notification_send
+from grids.models import Assignment, Department
 
+from .. import calendar
 from ..models import CalendarDay, ServiceModule
 from ..modules import DEFAULT_MODULES, HOLIDAYS, NOT_PUBLIC
 
@@ -57,3 +62,68 @@ def calendar_day_set(*, actor, date: datetime.date, is_workday: bool, name: str 
     require_role(actor, Role.ADMIN, action=_("change the calendar"))
     day, _created = CalendarDay.objects.update_or_create(date=date, defaults={"is_workday": is_workday, "name": name})
     return day
+
+
+def calendar_changes(entries: list[calendar.CalendarEntry]) -> list[tuple[calendar.CalendarEntry, CalendarDay | None]]:
+    """Each entry of a calendar file beside what the calendar says of its day now (None: nothing),
+    for the dry run; entries that would change nothing are left out."""
+    current = {d.date: d for d in CalendarDay.objects.filter(date__in=[e.date for e in entries])}
+    return [
+        (entry, current.get(entry.date))
+        for entry in entries
+        if entry.date not in current
+        or (current[entry.date].is_workday, current[entry.date].name) != (entry.is_workday, entry.name)
+    ]
+
+
+@transaction.atomic
+def calendar_days_import(*, actor, entries: list[calendar.CalendarEntry]) -> int:
+    """Enter a year's calendar (from `calendar.calendar_file_parse`) all at once: every day or,
+    on any error, none. Days already listed take the file's word. Returns the days changed."""
+    require_role(actor, Role.ADMIN, action=_("change the calendar"))
+    changes = calendar_changes(entries)
+    for entry, _before in changes:
+        CalendarDay.objects.update_or_create(
+            date=entry.date, defaults={"is_workday": entry.is_workday, "name": entry.name}
+        )
+    return len(changes)
+
+
+# From this day of the year on, the admins are told when next year's calendar is missing: the
+# State Council announces it in late October or November.
+CALENDAR_REMINDER_FROM = (11, 1)
+
+
+def calendar_years_due(today: datetime.date) -> list[int]:
+    """The years whose calendar ought to be entered by `today`: this year, and next year from 1 November."""
+    years = [today.year]
+    if (today.month, today.day) >= CALENDAR_REMINDER_FROM:
+        years.append(today.year + 1)
+    return years
+
+
+@transaction.atomic
+def calendar_missing_notify(*, today: datetime.date | None = None) -> list[int]:
+    """Tell the administrators which due years have no holiday calendar (without it a deadline
+    counts that year's holidays as working days). Once per year and admin, however often it
+    runs (the notice's key). Returns the years found missing."""
+    today = today or timezone.localdate()
+    due = calendar_years_due(today)
+    missing = sorted(set(due) - calendar.years_with_calendar(min(due), max(due)))
+    admins = User.objects.filter(
+        pk__in=Assignment.objects.active().filter(role=Role.ADMIN).values("user_id"), is_active=True
+    )
+    for year in missing:
+        notification_send(
+            recipients=admins,
+            kind=Notification.Kind.OTHER,
+            title=_("The %(year)d holiday calendar is missing") % {"year": year},
+            body=_(
+                "Deadlines that reach into %(year)d count its public holidays as working days until "
+                "the State Council's holiday calendar for %(year)d is entered."
+            )
+            % {"year": year},
+            url=reverse("admin:petitions_calendarday_import"),
+            key=f"calendar-missing:{year}",
+        )
+    return missing

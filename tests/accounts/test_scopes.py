@@ -55,13 +55,15 @@ def test_an_ended_assignment_no_longer_grants_its_scope_but_stays_on_record(peop
     assert Assignment.objects.filter(user=people.zhongxin).count() == 1
 
 
-def test_an_assignment_starting_tomorrow_does_not_grant_scope_today(people, streets):
+def test_an_assignment_starting_tomorrow_does_not_grant_scope_today(clock, people, streets):
     user = UserFactory()
-    tomorrow = datetime.date.today() + datetime.timedelta(days=1)
+    tomorrow = clock.today + datetime.timedelta(days=1)
     assignment_start(
         actor=people.admin, user=user, role=Role.STREET_OFFICE, node=streets["税郭镇"], valid_from=tomorrow
     )
     assert compute_scope(user).is_empty
+    clock.move_to(tomorrow)
+    assert not compute_scope(user).is_empty
 
 
 def test_an_assignment_cannot_be_ended_twice(people):

@@ -169,11 +169,11 @@ def test_a_new_rule_set_scores_the_periods_from_its_date(make_appeal, people, th
     assert run.rules.effective_from == period_start and UnitScore.objects.get().score == Decimal("80.00")
 
 
-def test_score_period_prints_the_ranking_it_stored_and_refuses_bad_input(make_appeal, this_month, monkeypatch):
+def test_score_period_prints_the_ranking_it_stored_and_refuses_bad_input(clock, make_appeal, this_month):
     label, later = this_month
     make_appeal("closed", unit="street")
     make_appeal("closed", unit="department")
-    monkeypatch.setattr(services.timezone, "localdate", lambda: later)
+    clock.move_to(later)
     out = io.StringIO()
     call_command("score_period", label, stdout=out)
     printed = out.getvalue()

@@ -14,9 +14,10 @@ from visits import services as visit_services
 from visits.models import ProxyService
 
 
-def test_grid_staff_are_scored_on_their_own_grids_work(people, registry, modules, places, this_month):
+def test_grid_staff_are_scored_on_their_own_grids_work(mid_month, people, registry, modules, places, this_month):
+    # Mid-month: the service backdated 100 hours below stays inside the month scored.
     label, later = this_month
-    today = timezone.localdate()
+    today = mid_month.today
     manager, assistant = people.grid_manager, people.assistant
     manager_grid = Household.objects.visible_to(manager).order_by("number")
     assistant_grid = Household.objects.visible_to(assistant).order_by("number")

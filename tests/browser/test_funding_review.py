@@ -1,14 +1,16 @@
+import datetime
+
 import pytest
 
 from funding.models import ExpenseReport, ReportStatus, Voucher
-from tests.funding.conftest import YEAR, allocate, budgets, clock, households, staff  # noqa: F401 - fixtures
+from tests.funding.conftest import YEAR, allocate, budgets, households, staff  # noqa: F401 - fixtures
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
 def funded_street(people, streets, budgets, staff, clock):  # noqa: F811 - fixtures imported above
-    clock(YEAR, 2, 3)
+    clock.move_to(datetime.date(YEAR, 2, 3))
     for month in (1, 2):
         allocate(budgets["中心街街道"], month, maker=people.center, approver=people.admin)
     return streets["中心街街道"]

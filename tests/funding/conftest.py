@@ -1,42 +1,22 @@
 """Funding fixtures: the small district with household counts, frozen budgets, and grid staff
-who held their posts all year; a movable clock."""
+who held their posts all year. Tests move the suite's clock (`clock.move_to`) to days of YEAR."""
 
 import datetime
 from dataclasses import dataclass
-from unittest import mock
 
 import pytest
-from django.utils import timezone
 
 from accounts.roles import Role
 from funding import services
 from funding.models import Budget, FundingRate, Voucher
 from grids.models import GridNode, Level
 from grids.services import assignment_start
+from tests.conftest import suite_now
 from tests.factories import UserFactory
 
-# Next year: the named people's posts begin today, and the clock is moved to days of YEAR,
-# so every test day lies after them.
-YEAR = datetime.date.today().year + 1
-
-
-@pytest.fixture
-def clock():
-    """Set the time the services see: clock(2026, 4, 3) is 10:00 that day in Shanghai."""
-    patcher = None
-
-    def move(year, month, day, hour=10):
-        nonlocal patcher
-        if patcher:
-            patcher.stop()
-        moment = timezone.make_aware(datetime.datetime(year, month, day, hour))
-        patcher = mock.patch("django.utils.timezone.now", return_value=moment)
-        patcher.start()
-        return moment
-
-    yield move
-    if patcher:
-        patcher.stop()
+# The year after the suite's today (GRIDGOV_TEST_TODAY or the real one): the named people's
+# posts begin today, and tests move the clock to days of YEAR, so every test day lies after them.
+YEAR = suite_now().year + 1
 
 
 @pytest.fixture

@@ -1,3 +1,5 @@
+import datetime
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -13,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def books(people, streets, staff, funded, clock):
-    clock(YEAR, 2, 3)
+    clock.move_to(datetime.date(YEAR, 2, 3))
     zx = make_report(people, streets["中心街街道"], 1, [("manager_subsidy", 80_000, staff.manager)])
     services.expense_report_approve(actor=people.auditor, report=zx)
     sg = make_report(people, streets["税郭镇"], 1, [("training", 5_000, None)], actor=people.shuiguo)
@@ -67,7 +69,7 @@ def test_detail_endpoints_hide_other_streets(client_for, people, books):
 
 
 def test_the_whole_review_cycle_through_the_api(client_for, people, streets, staff, funded, clock):
-    clock(YEAR, 2, 2)
+    clock.move_to(datetime.date(YEAR, 2, 2))
     street = client_for(people.zhongxin)
     auditor = client_for(people.auditor)
     created = street.post(
@@ -176,7 +178,7 @@ def _count(client, url) -> int:
 @pytest.mark.parametrize("name", LISTS)
 def test_list_endpoints_take_a_constant_number_of_queries(client_for, people, streets, staff, books, budgets, name,
                                                           clock):  # fmt: skip
-    clock(YEAR, 4, 3)
+    clock.move_to(datetime.date(YEAR, 4, 3))
     client = client_for(people.auditor)
     url = reverse(name) + f"?year={YEAR}"
     before = _count(client, url)
@@ -204,7 +206,7 @@ def test_the_openapi_schema_lists_the_funding_endpoints(client_for, people):
 
 
 def test_a_street_officer_cannot_open_a_report_for_another_street(client_for, people, streets, clock):
-    clock(YEAR, 2, 2)
+    clock.move_to(datetime.date(YEAR, 2, 2))
     response = client_for(people.zhongxin).post(
         reverse("funding-report-list"), {"street": streets["税郭镇"].pk, "year": YEAR, "month": 1}, "application/json"
     )

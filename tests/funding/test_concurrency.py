@@ -1,5 +1,6 @@
 """Two people acting at once, each on a connection of its own (real transactions)."""
 
+import datetime
 import threading
 
 import pytest
@@ -53,7 +54,7 @@ def test_two_auditors_reviewing_one_report_at_once_cannot_both_win(people, stree
     from grids.services import assignment_start
     from tests.factories import UserFactory
 
-    clock(YEAR, 2, 3)
+    clock.move_to(datetime.date(YEAR, 2, 3))
     second = UserFactory(username="auditor2")
     assignment_start(actor=None, user=second, role="auditor", node=streets["中心街街道"].parent)
     report = make_report(people, streets["中心街街道"], 1, [("other", 100, None)])

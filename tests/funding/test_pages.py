@@ -1,3 +1,4 @@
+import datetime
 import io
 
 import pytest
@@ -19,7 +20,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def books(people, streets, staff, funded, clock):
     """Both streets with January reports (中心街's approved, 税郭镇's submitted)."""
-    clock(YEAR, 2, 3)
+    clock.move_to(datetime.date(YEAR, 2, 3))
     zx = make_report(people, streets["中心街街道"], 1, [("manager_subsidy", 80_000, staff.manager)])
     services.expense_report_approve(actor=people.auditor, report=zx)
     sg = make_report(people, streets["税郭镇"], 1, [("training", 5_000, None)], actor=people.shuiguo)
@@ -103,7 +104,7 @@ def test_auditor_cannot_change_anything_outside_the_review(client_for, people, b
 
 
 def test_street_prepares_and_submits_a_report_through_the_page(client_for, people, streets, staff, funded, clock):
-    clock(YEAR, 2, 2)
+    clock.move_to(datetime.date(YEAR, 2, 2))
     client = client_for(people.zhongxin)
     response = client.post(
         reverse("funding-report-new"), {"street": streets["中心街街道"].pk, "year": YEAR, "month": 1}
@@ -127,7 +128,7 @@ def test_street_prepares_and_submits_a_report_through_the_page(client_for, peopl
 
 
 def test_an_unknown_payee_on_the_page_gets_a_clear_message(client_for, people, streets, staff, funded, clock):
-    clock(YEAR, 2, 2)
+    clock.move_to(datetime.date(YEAR, 2, 2))
     report = make_report(people, streets["中心街街道"], 1, [], submit=False)
     response = client_for(people.zhongxin).post(
         reverse("funding-report", args=[report.pk]),
@@ -147,7 +148,7 @@ def _queries(client, url) -> int:
 
 @pytest.mark.parametrize("name", LIST_PAGES)
 def test_list_pages_take_a_constant_number_of_queries(client_for, people, streets, staff, books, budgets, name, clock):
-    clock(YEAR, 4, 3)
+    clock.move_to(datetime.date(YEAR, 4, 3))
     client = client_for(people.auditor)
     url = reverse(name) + f"?year={YEAR}"
     before = _queries(client, url)
@@ -191,7 +192,7 @@ def test_the_funding_desk_freezes_drafts_posts_and_closes_and_is_the_command_cen
 ):
     from funding.models import Budget, Period, VoucherStatus
 
-    clock(YEAR, 1, 2)
+    clock.move_to(datetime.date(YEAR, 1, 2))
     url = reverse("funding-manage") + f"?year={YEAR}"
     for who in (people.auditor, people.zhongxin, people.bureau):
         assert client_for(who).get(url).status_code == 403

@@ -20,7 +20,7 @@ M, A = "manager_subsidy", "assistant_subsidy"
 def test_a_report_goes_submitted_returned_resubmitted_approved_and_posts_its_voucher(
     people, streets, staff, funded, clock
 ):
-    clock(YEAR, 2, 3)
+    clock.move_to(datetime.date(YEAR, 2, 3))
     report = make_report(
         people,
         streets["中心街街道"],
@@ -56,7 +56,7 @@ def test_a_report_goes_submitted_returned_resubmitted_approved_and_posts_its_vou
     [([], "approve"), ([], "return"), (["submit", "approve"], "submit"), (["submit", "approve"], "return")],
 )
 def test_illegal_transitions_are_refused(people, streets, staff, funded, clock, status_path, action):
-    clock(YEAR, 2, 3)
+    clock.move_to(datetime.date(YEAR, 2, 3))
     report = make_report(people, streets["中心街街道"], 1, [("other", 100, None)], submit=False)
     steps = {
         "submit": lambda r: services.expense_report_submit(actor=people.zhongxin, report=r),
@@ -70,7 +70,7 @@ def test_illegal_transitions_are_refused(people, streets, staff, funded, clock, 
 
 
 def test_a_subsidy_for_an_unknown_person_or_someone_without_a_post_is_refused(people, streets, staff, funded, clock):
-    clock(YEAR, 2, 3)
+    clock.move_to(datetime.date(YEAR, 2, 3))
     report = make_report(people, streets["中心街街道"], 1, [], submit=False)
     with pytest.raises(InvalidInput, match="No staff member"):
         services.expense_line_add(actor=people.zhongxin, report=report, category=M, amount_fen=100, payee_id=999_999)
@@ -94,7 +94,7 @@ def test_a_subsidy_for_an_unknown_person_or_someone_without_a_post_is_refused(pe
 
 
 def test_only_the_streets_own_officer_prepares_and_only_auditors_review(people, streets, staff, funded, clock):
-    clock(YEAR, 2, 3)
+    clock.move_to(datetime.date(YEAR, 2, 3))
     with pytest.raises(NotFound):
         services.expense_report_create(actor=people.shuiguo, street=streets["中心街街道"], year=YEAR, month=1)
     with pytest.raises(NotAllowed):
@@ -110,10 +110,10 @@ def test_only_the_streets_own_officer_prepares_and_only_auditors_review(people, 
 def test_a_report_submitted_after_the_fifth_is_late_and_the_task_flags_unsubmitted_ones_once(
     people, streets, staff, funded, clock
 ):
-    clock(YEAR, 2, 7)
+    clock.move_to(datetime.date(YEAR, 2, 7))
     late = make_report(people, streets["中心街街道"], 1, [("other", 100, None)])
     assert late.late_since == datetime.date(YEAR, 2, 6)
-    clock(YEAR, 3, 6)
+    clock.move_to(datetime.date(YEAR, 3, 6))
     assert services.due_date(YEAR, 2) == datetime.date(YEAR, 3, 5)
     first = services.expense_reports_mark_late()
     # Last month's reports not begun are opened and flagged; January's was flagged at submission.
@@ -127,23 +127,23 @@ def test_a_report_submitted_after_the_fifth_is_late_and_the_task_flags_unsubmitt
 
 
 def test_reports_due_within_three_days_are_on_the_reminder_list(people, streets, staff, funded, clock):
-    clock(YEAR, 2, 1)
+    clock.move_to(datetime.date(YEAR, 2, 1))
     make_report(people, streets["中心街街道"], 1, [], submit=False)
-    clock(YEAR, 2, 3)
+    clock.move_to(datetime.date(YEAR, 2, 3))
     assert [r.month for r in selectors.reports_due_soon(people.zhongxin)] == [1]
     assert list(selectors.reports_due_soon(people.shuiguo)) == []
 
 
 def test_reminders_go_out_once_in_the_three_days_before_the_fifth(people, streets, staff, funded, clock):
-    clock(YEAR, 2, 1)
+    clock.move_to(datetime.date(YEAR, 2, 1))
     assert services.expense_reports_remind() == []  # the 5th is four days away
     make_report(people, streets["中心街街道"], 1, [("other", 100, None)])  # submitted: no reminder
-    clock(YEAR, 2, 2)
+    clock.move_to(datetime.date(YEAR, 2, 2))
     reminded = services.expense_reports_remind()
     # 税郭镇 had not started January's report: it is opened, and reminded.
     assert [(r.street.name, r.month) for r in reminded] == [("税郭镇", 1)]
     assert services.expense_reports_remind() == []
-    clock(YEAR, 2, 4)
+    clock.move_to(datetime.date(YEAR, 2, 4))
     assert tasks.mark_late_reports() == {"reminded": 0, "late": 0}
 
 
@@ -153,14 +153,14 @@ def flag_kinds(user, month=None):
 
 def test_each_auditor_flag_fires_on_its_case(people, streets, staff, funded, budgets, clock):
     zx, sg = streets["中心街街道"], streets["税郭镇"]
-    clock(YEAR, 2, 3)
+    clock.move_to(datetime.date(YEAR, 2, 3))
     # Duplicate payee: the same manager twice in 中心街's January.
     make_report(people, zx, 1, [(M, 80_000, staff.manager), (M, 80_000, staff.manager)])
     # Over the allocation: 税郭镇 spends more in January than its January installment.
     jan = budgets["税郭镇"].amount_fen // 12 + 1
     make_report(people, sg, 1, [("devices", jan + 100, None)], actor=people.shuiguo)
     # Late: 中心街's February report is submitted on 6 March.
-    clock(YEAR, 3, 6)
+    clock.move_to(datetime.date(YEAR, 3, 6))
     make_report(people, zx, 2, [(A, 50_000, staff.assistant)])
     # No valid assignment: the assistant's post is ended, backdated to 1 February, after the report.
     assignment = Assignment.objects.get(user=staff.assistant)
@@ -179,7 +179,7 @@ def test_each_auditor_flag_fires_on_its_case(people, streets, staff, funded, bud
 def test_the_submitter_cannot_approve_even_holding_both_roles(people, streets, staff, funded, clock):
     from grids.services import assignment_start
 
-    clock(YEAR, 2, 3)
+    clock.move_to(datetime.date(YEAR, 2, 3))
     assignment_start(actor=None, user=people.zhongxin, role="auditor", node=streets["中心街街道"].parent)
     people.zhongxin._gridgov_scope = None
     report = make_report(people, streets["中心街街道"], 1, [("other", 100, None)])
@@ -189,7 +189,7 @@ def test_the_submitter_cannot_approve_even_holding_both_roles(people, streets, s
 
 
 def test_an_approved_month_refuses_a_late_allocation_for_that_street(people, streets, staff, budgets, clock):
-    clock(YEAR, 2, 3)
+    clock.move_to(datetime.date(YEAR, 2, 3))
     allocate(budgets["中心街街道"], 1, maker=people.center, approver=people.admin)
     report = make_report(people, streets["中心街街道"], 1, [("other", 100, None)])
     services.expense_report_approve(actor=people.auditor, report=report)
@@ -210,10 +210,10 @@ def test_late_and_due_reports_reach_the_street_officers_notification_centre(
 ):
     from accounts.models import Notification
 
-    clock(YEAR, 2, 2)
+    clock.move_to(datetime.date(YEAR, 2, 2))
     with django_capture_on_commit_callbacks(execute=True):
         services.expense_reports_remind()
-    clock(YEAR, 3, 6)
+    clock.move_to(datetime.date(YEAR, 3, 6))
     with django_capture_on_commit_callbacks(execute=True):
         services.expense_reports_mark_late()
         services.expense_reports_mark_late()  # a second run sends nothing twice

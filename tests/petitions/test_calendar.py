@@ -77,3 +77,30 @@ def test_urgent_cases_are_due_the_same_working_day(db, modules):
 def test_a_negative_number_of_days_is_refused():
     with pytest.raises(ValueError, match="negative"):
         calendar.add_working_days(datetime.date(2026, 1, 5), -1, {})
+
+
+def test_a_deadline_across_the_year_end_skips_new_years_holiday_and_counts_its_make_up_sunday(db):
+    services.module_defaults_ensure(actor=None)
+    exc = calendar.load_exceptions(datetime.date(2025, 12, 1), datetime.date(2026, 1, 31))
+    # Wednesday 31 December 2025 + 1: 1–3 January 2026 are off, Sunday the 4th is worked (调休).
+    assert calendar.add_working_days(datetime.date(2025, 12, 31), 1, exc) == datetime.date(2026, 1, 4)
+    assert calendar.add_working_days(datetime.date(2025, 12, 31), 2, exc) == datetime.date(2026, 1, 5)
+    assert calendar.working_days_between(datetime.date(2025, 12, 31), datetime.date(2026, 1, 5), exc) == 2
+
+
+def test_a_deadline_across_a_month_end_into_a_holiday_lands_after_it(db):
+    services.module_defaults_ensure(actor=None)
+    exc = calendar.load_exceptions(datetime.date(2026, 4, 1), datetime.date(2026, 5, 31))
+    # Thursday 30 April + 1: Labour Day runs 1–5 May, so Wednesday the 6th; the make-up
+    # Saturday 9 May is a working day.
+    assert calendar.add_working_days(datetime.date(2026, 4, 30), 1, exc) == datetime.date(2026, 5, 6)
+    assert calendar.add_working_days(datetime.date(2026, 5, 8), 1, exc) == datetime.date(2026, 5, 9)
+
+
+def test_a_year_counts_as_having_a_calendar_once_it_holds_a_holiday(db):
+    services.module_defaults_ensure(actor=None)
+    assert calendar.years_with_calendar(2025, 2026) == {2025, 2026}
+    known = CalendarDay.objects.latest("date").date.year
+    start = datetime.datetime(known, 12, 30, 9, tzinfo=calendar.timezone.get_current_timezone())
+    assert calendar.first_year_without_calendar(start, start + datetime.timedelta(days=3)) == known + 1
+    assert calendar.first_year_without_calendar(start, start + datetime.timedelta(hours=1)) is None

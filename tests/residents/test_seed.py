@@ -2,19 +2,16 @@ from collections import Counter
 
 import pytest
 import shapely
-from django.core.management import call_command
 from shapely import geometry as geom
 
 from gridgov.personal_data import open_value, parse_id_number
 from grids.models import GridNode, Level
 from residents.models import Household, Resident, ResidentTag, SpecialCategory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("seeded_small_district")]
 
 
 def test_small_seed_puts_a_few_households_in_every_unit_grid_inside_its_polygon():
-    call_command("seed_district", "--scale", "small", verbosity=0)
-
     units = {n.pk: geom.shape(n.boundary) for n in GridNode.objects.filter(level=Level.UNIT_GRID)}
     per_unit = Counter(Household.objects.values_list("unit_grid_id", flat=True))
     assert set(per_unit) == set(units)

@@ -1,5 +1,3 @@
-import datetime
-
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -9,7 +7,9 @@ from residents.models import Household
 from visits import services
 from visits.models import CampaignAssignment, Visit
 
-TODAY = datetime.date.today().isoformat()
+from .conftest import TODAY as VISITS_TODAY
+
+TODAY = VISITS_TODAY.isoformat()
 
 
 def first_of(campaign, cadre):
@@ -67,9 +67,7 @@ def test_bad_query_parameters_get_400(client_for, people, campaign, bad):
 def visit_half(campaign):
     for i, a in enumerate(CampaignAssignment.objects.filter(campaign=campaign).select_related("household")):
         if i % 2 == 0:
-            services.visit_record(
-                actor=a.cadre, household=a.household, visited_on=datetime.date.today(), campaign=campaign
-            )
+            services.visit_record(actor=a.cadre, household=a.household, visited_on=VISITS_TODAY, campaign=campaign)
 
 
 def test_the_visit_list_is_scoped_to_the_callers_street(client_for, people, campaign):
@@ -117,10 +115,8 @@ def test_list_endpoints_take_a_constant_number_of_queries(client_for, people, ca
         # A page with rows on it costs one query more than an empty one; start with some.
         for _ in range(n):
             a = CampaignAssignment.objects.filter(campaign=campaign, visited_on__isnull=True).first()
-            services.visit_record(
-                actor=a.cadre, household=a.household, visited_on=datetime.date.today(), campaign=campaign
-            )
-            services.diary_entry_create(actor=people.grid_manager, node=node, date=datetime.date.today(), text="日志")
+            services.visit_record(actor=a.cadre, household=a.household, visited_on=VISITS_TODAY, campaign=campaign)
+            services.diary_entry_create(actor=people.grid_manager, node=node, date=VISITS_TODAY, text="日志")
             services.proxy_service_create(actor=people.grid_manager, resident=resident, what="代办")
 
     add_rows(1)

@@ -14,7 +14,7 @@ from residents.models import Household, ResidentTag
 from residents.services import category_update, next_visit_due, resident_tag_add
 from visits import selectors, services
 
-TODAY = datetime.date.today()
+from .conftest import TODAY
 
 
 def days(n: int) -> datetime.timedelta:

@@ -1,4 +1,3 @@
-import datetime
 import io
 
 import pytest
@@ -12,7 +11,7 @@ from tests.xlsx_cells import HOSTILE_VALUES, formula_cells, text_values
 from visits import services
 from visits.models import CampaignAssignment, DiaryEntry, Visit
 
-TODAY = datetime.date.today()
+from .conftest import TODAY
 
 
 def first_of(campaign, cadre):

@@ -1,5 +1,4 @@
 import pytest
-from django.core.management import call_command
 from django.db.models import Count, Max
 
 from accounts.roles import Role
@@ -10,12 +9,10 @@ from residents.services import next_visit_due
 from visits import demo
 from visits.models import Campaign, CampaignAssignment, DiaryEntry, FollowUp, Opinion, Visit
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("seeded_small_district")]
 
 
 def test_the_small_seed_makes_a_campaign_with_visits_opinions_and_follow_ups():
-    call_command("seed_district", "--scale", "small", verbosity=0)
-
     campaign = Campaign.objects.get()
     assert campaign.cadres.count() == demo.CADRES["small"]
     assert Assignment.objects.filter(role=Role.CADRE, user__in=campaign.cadres.all()).count() == demo.CADRES["small"]
@@ -41,8 +38,6 @@ def test_the_small_seed_makes_a_campaign_with_visits_opinions_and_follow_ups():
 
 
 def test_every_seeded_tag_is_due_from_its_start_or_its_latest_follow_up():
-    call_command("seed_district", "--scale", "small", verbosity=0)
-
     tags = ResidentTag.objects.annotate(last=Max("followups__visited_on")).select_related("category")
     assert tags.filter(last__isnull=True).exists() and tags.filter(last__isnull=False).exists()
     for tag in tags:

@@ -11,7 +11,7 @@ from residents.services import resident_tag_add
 from visits import selectors, services
 from visits.models import CampaignAssignment
 
-TODAY = datetime.date.today()
+from .conftest import TODAY
 
 
 def visit_some(campaign, cadres, every=2):

@@ -9,7 +9,7 @@ from visits import services
 from visits.models import CampaignAssignment, Opinion, Visit
 from visits.services import OpinionInput
 
-TODAY = datetime.date.today()
+from .conftest import TODAY
 
 
 def mine(campaign, cadre):

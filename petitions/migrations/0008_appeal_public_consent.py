@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('grids', '0001_initial'),
-        ('petitions', '0006_supervision'),
+        ('petitions', '0007_appeal_deadline_calendar_missing'),
         ('residents', '0004_residenttag_next_visit_on_required'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
