@@ -18,7 +18,9 @@ def test_street_officer_logs_in_sees_their_street_on_the_map_and_drills_down(peo
     communities = street.get_children().count()
     assert page.locator("#gridmap").get_attribute("data-features") == str(communities)
     assert page.locator("#gridmap path.leaflet-interactive").count() == communities
-    assert "登录" not in page.content()  # signed in, and the page is in Chinese
+    # Signed in (no login form), and the page is in Chinese.
+    assert page.locator("input[name=password]").count() == 0
+    assert "退出登录" in page.locator("header").inner_text()
     screenshot("street-officer-map")
 
     # Click the first community's polygon on the map and land on its page.

@@ -21,12 +21,14 @@ def wait_loaded(page, level_at_least: int = 1) -> int:
 
 
 def drill_down_to_unit_grids(page) -> None:
-    """Click grid polygons (each click fits the map to it) until unit grids are drawn."""
+    """Click grid polygons (each click fits the map to it) until unit grids are drawn. The click
+    is the polygon's own Leaflet click: a mouse click at the centre of a path's bounding box can
+    land on a house marker or on a neighbouring polygon, depending on the grid's shape."""
     level = wait_loaded(page)
     for _ in range(8):
         if level >= 4:
             return
-        page.locator("#householdmap path.leaflet-interactive").first.click(force=True)
+        page.evaluate("window.householdMap.areas.getLayers()[0].fire('click')")
         try:
             level = wait_loaded(page, level + 1)
         except Exception:

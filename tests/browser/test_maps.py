@@ -40,7 +40,8 @@ def wait_for_base(page, map_id: str) -> list[str]:
 def test_street_officers_grid_and_household_maps_draw_the_base_map_without_any_other_host(
     people, streets, login, page, live_server, screenshot, outside_requests
 ):
-    login("zhongxin")  # the home page goes straight to their street's page
+    login("zhongxin")  # lands on their queue; the map is on their street's page
+    page.goto(f"{live_server.url}/grids/{streets['中心街街道'].pk}/")
     page.wait_for_selector("#gridmap.loaded")
     labels = wait_for_base(page, "gridmap")
     communities = set(streets["中心街街道"].get_children().values_list("name", flat=True))

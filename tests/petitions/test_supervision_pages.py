@@ -59,14 +59,14 @@ def test_in_chinese_a_slip_is_closed_with_the_button_xiaohao_not_a_bill_settled(
 def test_a_street_sees_its_own_slips_on_the_board_and_cannot_close_them(slipped, people, client_for):
     mine, theirs = slipped(2)
     page = client_for(people.zhongxin).get("/appeals/supervision/").content.decode()
-    own = SupervisionSlip.objects.filter(appeal=mine)
+    own = SupervisionSlip.objects.filter(appeal=mine, closed_at__isnull=True)
     assert own.exists()
     assert page.count('data-slip="') == own.count()
     assert all(f'data-slip="{s.pk}"' in page for s in own)
     assert not any(f'data-slip="{s.pk}"' in page for s in SupervisionSlip.objects.filter(appeal=theirs))
     assert "/close/" not in page and 'name="unit"' not in page
     other = client_for(people.shuiguo).get("/appeals/supervision/").content.decode()
-    assert other.count('data-slip="') == SupervisionSlip.objects.filter(appeal=theirs).count()
+    assert other.count('data-slip="') == SupervisionSlip.objects.filter(appeal=theirs, closed_at__isnull=True).count()
 
 
 def test_a_department_sees_the_slips_of_the_appeals_dispatched_to_it(make_appeal, people, client_for):
@@ -75,7 +75,7 @@ def test_a_department_sees_the_slips_of_the_appeals_dispatched_to_it(make_appeal
     for appeal in (ours, other):
         appeal_supervise(appeal=appeal, now=appeal.deadline + datetime.timedelta(hours=1))
     page = client_for(people.department).get("/appeals/supervision/").content.decode()
-    assert page.count('data-slip="') == SupervisionSlip.objects.filter(appeal=ours).count() > 0
+    assert page.count('data-slip="') == SupervisionSlip.objects.filter(appeal=ours, closed_at__isnull=True).count() > 0
 
 
 def test_the_board_filters_by_colour_and_state(slipped, people, client_for):
@@ -110,7 +110,10 @@ def test_the_board_exports_what_it_shows_to_xlsx(slipped, people, client_for):
     assert len(rows) == 3 and rows[0][0] == "Slip"
     street = client_for(people.zhongxin).get("/appeals/supervision/export.xlsx")
     street_rows = list(load_workbook(io.BytesIO(street.content)).active.iter_rows(values_only=True))
-    assert len(street_rows) - 1 == SupervisionSlip.objects.filter(appeal__street__name="中心街街道").count()
+    assert (
+        len(street_rows) - 1
+        == SupervisionSlip.objects.filter(appeal__street__name="中心街街道", closed_at__isnull=True).count()
+    )
     assert client_for(people.grid_manager).get("/appeals/supervision/export.xlsx").status_code == 404
 
 
