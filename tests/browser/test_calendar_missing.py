@@ -41,6 +41,7 @@ def test_an_appeal_due_in_a_year_without_calendar_warns_and_the_admin_enters_a_y
     screenshot("calendar-2-admin-import-bad-line")
     page.fill("textarea[name=days]", "\n".join(lines))
     page.click("input[name=preview]")
+    page.wait_for_selector("#calendar-changes")
     assert page.locator("#calendar-changes tbody tr").count() == len(lines)
     screenshot("calendar-3-admin-import-preview")
     assert not CalendarDay.objects.filter(date__year=known).exists()
