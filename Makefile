@@ -67,7 +67,7 @@ static: install
 test: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/python -m pytest -p tests.xdist_worker_env -n $(TEST_WORKERS) --dist load $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -p tests.xdist_worker_env -n $(TEST_WORKERS) --dist load --durations 15 $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
