@@ -25,6 +25,15 @@ class LocatedQuerySet(models.QuerySet):
         return self.filter(scope_for(user).located_q())
 
 
+class VisitQuerySet(LocatedQuerySet):
+    def visible_to(self, user):
+        """Visits located in the user's subtree, and a cadre's own visits wherever their post
+        is: the one rule of the visits list, the visit page, its photos and a resident's history."""
+        from accounts.scopes import scope_for
+
+        return self.filter(scope_for(user).located_q() | Q(visitor=user.pk))
+
+
 class Placed(models.Model):
     """The household's grids, copied when the row is written."""
 
@@ -127,6 +136,8 @@ class Visit(Placed):
         ResidentTag, through="FollowUp", related_name="visits", blank=True, verbose_name=_("follow-ups done")
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = VisitQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("visit")

@@ -87,22 +87,16 @@ def visits(user):
     )
 
 
-def visible_visits(user):
-    """The visits a user may open: those located in their subtree, and the cadre's own visits
-    wherever their post is (the detail page and the photos' file view share this rule)."""
-    return Visit.objects.filter(scope_for(user).located_q() | Q(visitor=user))
-
-
 def visit_photos(user):
     """Photos of the visits the user may open (gridgov.files serves them)."""
-    return VisitPhoto.objects.filter(visit__in=visible_visits(user))
+    return VisitPhoto.objects.filter(visit__in=Visit.objects.visible_to(user))
 
 
 def visit_detail(user, pk: int) -> Visit:
     """One visit with its opinions and what became of each appeal (the cadre who made it sees
     it too, wherever their post is)."""
     return (
-        visible_visits(user)
+        Visit.objects.visible_to(user)
         .select_related("household", "visitor", "campaign")
         .prefetch_related(
             "opinions__appeal__handling_node",

@@ -201,3 +201,18 @@ def test_a_routine_visit_to_a_household_outside_the_area_gets_403(client_for, pe
         "/api/visits/visits/", {"household": far.pk, "visited_on": TODAY}, content_type="application/json"
     )
     assert response.status_code == 403
+
+
+def test_a_cadre_whose_post_ended_still_finds_their_own_visit_in_the_list_and_its_detail(client_for, people, campaign):
+    from grids.services import assignment_end
+
+    visit_half(campaign)
+    visit = Visit.objects.first()
+    cadre = visit.visitor
+    for post in cadre.assignments.all():
+        assignment_end(actor=people.admin, assignment=post)
+    client = client_for(cadre)
+    listed = {row["id"] for row in client.get("/api/visits/visits/?page_size=500").json()["results"]}
+    assert listed == set(Visit.objects.filter(visitor=cadre).values_list("pk", flat=True))
+    assert visit.pk in listed
+    assert client.get(f"/api/visits/visits/{visit.pk}/").status_code == 200
