@@ -52,10 +52,10 @@ def has_nul(request) -> bool:
 class RejectNulMiddleware:
     """One place refuses NUL characters, with a 400 that says so.
 
-        PostgreSQL cannot store or compare a string holding NUL ("A string literal cannot contain
-        NUL (0x00) characters"): a filter, lookup or save with one was a 500 wherever it reached
-        the database. No field of this platform can hold one, so none is let in. Pages get the
-        error page, the API a JSON body {"detail", "code"}, Open311 clients the GeoReport error list
+    PostgreSQL cannot store or compare a string holding NUL ("A string literal cannot contain
+    NUL (0x00) characters"): a filter, lookup or save with one was a 500 wherever it reached
+    the database. No field of this platform can hold one, so none is let in. Pages get the
+    error page, the API a JSON body {"detail", "code"}, Open311 clients the GeoReport error list
     in the format their resource names (.xml or .json).
     """
 
