@@ -37,9 +37,14 @@ def drill_down_to_unit_grids(page) -> None:
 
 
 def open_a_household(page, household) -> None:
-    """Pan to a house (as a user would when the unit grid is larger than the screen) and click it."""
+    """Go to a house (as a user would when the unit grid is larger than the screen: pan and zoom
+    in until the houses are drawn one by one) and click it. Zoomed in close, the map always
+    draws houses, not counts per cell, so the wait ends once the new view has loaded."""
     if page.locator("#householdmap .household-marker").count() == 0:
-        page.evaluate("([lat, lon]) => window.householdMap.map.panTo([lat, lon])", [household.lat, household.lon])
+        page.evaluate(
+            "([lat, lon]) => window.householdMap.map.setView([lat, lon], 18, {animate: false})",
+            [household.lat, household.lon],
+        )
         page.wait_for_function(
             "document.querySelectorAll('#householdmap .household-marker, #householdmap .marker-cluster').length > 0"
         )
