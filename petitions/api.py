@@ -12,9 +12,10 @@ from rest_framework.response import Response
 from gridgov.dates import DomainDateTimeFilter
 from gridgov.errors import InvalidInput, NotFound
 from gridgov.personal_data import refuse_in_url
-from grids.models import Department, GridNode, Level
+from grids.models import GridNode, Level
 
 from . import selectors, services
+from .actions import ACTIONS, AppealAction, actions_for
 from .ids import MAX_ID, as_id
 from .models import (
     Appeal,
@@ -30,7 +31,7 @@ from .models import (
 )
 from .pagination import AppealPagination
 from .services import supervision
-from .transitions import action_label, available_actions
+from .transitions import action_label
 
 
 class ModuleSerializer(serializers.ModelSerializer):
@@ -134,7 +135,7 @@ class AppealDetailSerializer(AppealSerializer):
         read_only_fields = fields
 
     def get_available_actions(self, appeal) -> list[str]:
-        return available_actions(self.context["request"].user, appeal)
+        return actions_for(self.context["request"].user, appeal)
 
 
 class AppealCreateSerializer(serializers.Serializer):
@@ -192,54 +193,6 @@ class RevealReasonSerializer(serializers.Serializer):
 class ReporterRevealSerializer(serializers.Serializer):
     reporter_name = serializers.CharField(required=False)
     reporter_phone = serializers.CharField(required=False)
-
-
-class NoteSerializer(serializers.Serializer):
-    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=4000)
-
-
-class ReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=4000)
-
-
-class RegisterSerializer(NoteSerializer):
-    module = serializers.CharField(required=False, allow_blank=True, default="")
-    priority = serializers.ChoiceField(choices=Priority.choices, required=False)
-
-
-class MergeSerializer(NoteSerializer):
-    into = serializers.IntegerField(min_value=1, max_value=MAX_ID)
-
-
-class DispatchSerializer(NoteSerializer):
-    department = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=MAX_ID)
-    node = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=MAX_ID)
-
-
-class DispatchDownSerializer(NoteSerializer):
-    community = serializers.IntegerField(min_value=1, max_value=MAX_ID)
-
-
-class ExtensionRequestSerializer(ReasonSerializer):
-    days = serializers.IntegerField(min_value=1, max_value=20)
-
-
-class ExtensionDecisionSerializer(NoteSerializer):
-    approve = serializers.BooleanField()
-
-
-class ReplySerializer(serializers.Serializer):
-    reply = serializers.CharField(max_length=4000)
-    photos = serializers.ListField(child=serializers.FileField(), required=False, default=list)
-
-
-class ReturnVisitSerializer(NoteSerializer):
-    rating = serializers.ChoiceField(choices=["satisfied", "basic", "dissatisfied", "unreachable"])
-    substantive = serializers.BooleanField(default=False, help_text="dissatisfied for a substantive reason: rework")
-
-
-class PhotosSerializer(NoteSerializer):
-    photos = serializers.ListField(child=serializers.FileField(), min_length=1)
 
 
 def node_filter_q(node: GridNode) -> Q:
@@ -372,106 +325,30 @@ class AppealViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         reason = str(request.data.get("reason", "")) if hasattr(request.data, "get") else ""
         return Response(services.appeal_reporter_reveal(actor=request.user, appeal=self._appeal(pk), reason=reason))
 
-    def _act(self, pk, serializer_class, call):
-        data = self._data(serializer_class) if serializer_class else {}
+
+# Not `dispatch` / `return`: the view's own request dispatcher, and a keyword.
+API_ATTRS = {"dispatch": "dispatch_to", "return": "return_"}
+
+
+def _api_action(act: AppealAction):
+    """The viewset's endpoint for one registered action (POST /api/appeals/<pk>/<url>/)."""
+    name = API_ATTRS.get(act.name, act.name)
+
+    # `name` must be the attribute the action is bound to: DRF maps the method to it by name.
+    def endpoint(self, request, pk=None):
+        data = self._data(act.serializer)
         appeal = self._appeal(pk)
-        call(appeal, data)
+        act.run(actor=request.user, appeal=appeal, **act.api(data))
         return Response(self._detail(appeal.pk))
 
-    def _post(name, serializer_class, call, doc, url=None):
-        # `name` must be the attribute the action is bound to: DRF maps the method to it by name.
-        def act(self, request, pk=None):
-            return self._act(pk, serializer_class, lambda appeal, data: call(request.user, appeal, data))
+    endpoint.__name__ = name
+    endpoint.__doc__ = act.doc
+    decorated = action(detail=True, methods=["post"], url_path=act.url, url_name=act.url)(endpoint)
+    return name, extend_schema(request=act.serializer, responses=AppealDetailSerializer)(decorated)
 
-        act.__name__ = name
-        act.__doc__ = doc
-        url = url or name.replace("_", "-")
-        return extend_schema(request=serializer_class, responses=AppealDetailSerializer)(
-            action(detail=True, methods=["post"], url_path=url, url_name=url)(act)
-        )
 
-    register = _post(
-        "register", RegisterSerializer,
-        lambda u, a, d: services.appeal_register(
-            actor=u, appeal=a, module=d.get("module") or None, priority=d.get("priority"), note=d["note"]
-        ),
-        "立案: confirm or correct module and priority.",
-    )  # fmt: skip
-    merge = _post(
-        "merge", MergeSerializer,
-        lambda u, a, d: services.appeal_merge(actor=u, appeal=a, into=d["into"], note=d["note"]),
-        "重复件: merge into an open appeal.",
-    )  # fmt: skip
-    reject = _post(
-        "reject", ReasonSerializer, lambda u, a, d: services.appeal_reject(actor=u, appeal=a, reason=d["reason"]),
-        "不予受理, with the reason.",
-    )  # fmt: skip
-    # Not `dispatch`: that name is the view's own request dispatcher.
-    dispatch_to = _post(
-        "dispatch_to", DispatchSerializer,
-        lambda u, a, d: services.appeal_dispatch(
-            actor=u, appeal=a, department=_department(d.get("department")), node=_node(d.get("node")), note=d["note"]
-        ),
-        "分流交办 to a department or a street/community.", url="dispatch",
-    )  # fmt: skip
-    dispatch_down = _post(
-        "dispatch_down", DispatchDownSerializer,
-        lambda u, a, d: services.appeal_dispatch_down(
-            actor=u, appeal=a, community=_node(d["community"]), note=d["note"]
-        ),
-        "下派: a street passes its case to one of its communities.",
-    )  # fmt: skip
-    sign = _post(
-        "sign", NoteSerializer, lambda u, a, d: services.appeal_sign(actor=u, appeal=a, note=d["note"]), "签收."
-    )
-    return_ = _post(
-        "return_", ReasonSerializer, lambda u, a, d: services.appeal_return(actor=u, appeal=a, reason=d["reason"]),
-        "回退 to the command center, with the reason.", url="return",
-    )  # fmt: skip
-    transfer = _post(
-        "transfer", ReasonSerializer, lambda u, a, d: services.appeal_transfer(actor=u, appeal=a, reason=d["reason"]),
-        "转办: back to the command center for another unit, with the reason.",
-    )  # fmt: skip
-    request_extension = _post(
-        "request_extension", ExtensionRequestSerializer,
-        lambda u, a, d: services.appeal_request_extension(actor=u, appeal=a, days=d["days"], reason=d["reason"]),
-        "申请延期, before the deadline.",
-    )  # fmt: skip
-    decide_extension = _post(
-        "decide_extension", ExtensionDecisionSerializer,
-        lambda u, a, d: services.appeal_decide_extension(actor=u, appeal=a, approve=d["approve"], note=d["note"]),
-        "审批延期: approve or refuse the pending request.",
-    )  # fmt: skip
-    reply = _post(
-        "reply", ReplySerializer,
-        lambda u, a, d: services.appeal_reply(actor=u, appeal=a, reply=d["reply"], photos=d["photos"]),
-        "答复, with photos of the work if any.",
-    )  # fmt: skip
-    verify = _post(
-        "verify", NoteSerializer, lambda u, a, d: services.appeal_verify(actor=u, appeal=a, note=d["note"]),
-        "核查通过.",
-    )  # fmt: skip
-    rework = _post(
-        "rework", ReasonSerializer, lambda u, a, d: services.appeal_rework(actor=u, appeal=a, reason=d["reason"]),
-        "返工: verification failed.",
-    )  # fmt: skip
-    return_visit = _post(
-        "return_visit", ReturnVisitSerializer,
-        lambda u, a, d: services.appeal_return_visit(
-            actor=u, appeal=a, rating=d["rating"], substantive=d["substantive"], note=d["note"]
-        ),
-        "回访 with the rating: closes the case, or sends it to rework.",
-    )  # fmt: skip
-    reopen = _post(
-        "reopen", ReasonSerializer, lambda u, a, d: services.appeal_reopen(actor=u, appeal=a, reason=d["reason"]),
-        "重新办理, within 30 days of closing.",
-    )  # fmt: skip
-    add_photos = _post(
-        "add_photos", PhotosSerializer,
-        lambda u, a, d: services.appeal_add_photos(actor=u, appeal=a, photos=d["photos"], note=d["note"]),
-        "More photos for an open appeal.",
-    )  # fmt: skip
-    del _post
+for _act in ACTIONS.values():
+    setattr(AppealViewSet, *_api_action(_act))
 
 
 def _resident(user, pk):
@@ -483,24 +360,6 @@ def _resident(user, pk):
     if resident is None:
         raise InvalidInput(f"No resident {pk} in your area.", field="reporter_resident")
     return resident
-
-
-def _department(pk) -> Department | None:
-    if pk in (None, ""):
-        return None
-    department = Department.objects.filter(pk=as_id(pk) or 0).first()
-    if department is None:
-        raise InvalidInput(f"No department {pk}.", field="department")
-    return department
-
-
-def _node(pk) -> GridNode | None:
-    if pk in (None, ""):
-        return None
-    node = GridNode.objects.filter(pk=as_id(pk) or 0).first()
-    if node is None:
-        raise InvalidInput(f"No grid node {pk}.", field="node")
-    return node
 
 
 class ModuleViewSet(viewsets.ReadOnlyModelViewSet):

@@ -9,7 +9,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from accounts.roles import REVEAL_PERSONAL_DATA, Role
 from accounts.scopes import scope_for
@@ -20,11 +19,12 @@ from grids import selectors as grid_selectors
 from grids.models import Department, GridNode, Level
 
 from . import selectors, services
+from .actions import action_named, actions_for
 from .ids import as_id
 from .models import Appeal, Colour, Priority, Rating, ServiceModule, Source, Status
 from .pagination import CappedPaginator
 from .reporter import phone_lookup_hash
-from .transitions import action_label, available_actions
+from .transitions import action_label
 
 PAGE_SIZE = 50
 
@@ -131,7 +131,7 @@ def appeal_detail(request, pk: int):
         appeal = selectors.appeal_detail(request.user, as_id(pk) or 0)
     except Appeal.DoesNotExist:
         raise Http404 from None
-    actions = available_actions(request.user, appeal)
+    actions = actions_for(request.user, appeal)
     context = {
         "appeal": appeal,
         "actions": actions,
@@ -159,22 +159,6 @@ def appeal_detail(request, pk: int):
 
 def _rating_label(value) -> str:
     return Rating(value).label if value in Rating.values else ""
-
-
-def _unit_choice(value: str) -> dict:
-    """'department:3' or 'node:12' from the dispatch select."""
-    kind, _sep, pk = (value or "").partition(":")
-    if as_id(pk) is None:
-        raise InvalidInput(_("Choose a department, street or community."), field="unit")
-    if kind == "department":
-        department = Department.objects.filter(pk=as_id(pk)).first()
-        if department is None:
-            raise InvalidInput(_("Choose a department, street or community."), field="unit")
-        return {"department": department}
-    node = GridNode.objects.filter(pk=as_id(pk)).first()
-    if kind != "node" or node is None:
-        raise InvalidInput(_("Choose a department, street or community."), field="unit")
-    return {"node": node}
 
 
 def _resident(user, value):
@@ -205,87 +189,24 @@ def appeal_reveal(request, pk: int):
     return render(request, "petitions/_revealed.html", {"revealed": revealed})
 
 
-def _community(value: str) -> GridNode:
-    node = GridNode.objects.filter(pk=as_id(value)).first() if as_id(value) else None
-    if node is None:
-        raise InvalidInput(_("Choose a community."), field="community")
-    return node
-
-
-# The page form of each action: a call of its service with the posted fields.
-ACTIONS = {
-    "register": lambda u, a, p, f: services.appeal_register(
-        actor=u, appeal=a, module=p.get("module") or None, priority=p.get("priority") or None, note=p.get("note", "")
-    ),
-    "merge": lambda u, a, p, f: services.appeal_merge(
-        actor=u, appeal=a, into=as_id(p.get("into")) or 0, note=p.get("note", "")
-    ),
-    "reject": lambda u, a, p, f: services.appeal_reject(actor=u, appeal=a, reason=p.get("reason", "")),
-    "dispatch": lambda u, a, p, f: services.appeal_dispatch(
-        actor=u, appeal=a, note=p.get("note", ""), **_unit_choice(p.get("unit", ""))
-    ),
-    "dispatch_down": lambda u, a, p, f: services.appeal_dispatch_down(
-        actor=u, appeal=a, community=_community(p.get("community", "")), note=p.get("note", "")
-    ),
-    "sign": lambda u, a, p, f: services.appeal_sign(actor=u, appeal=a, note=p.get("note", "")),
-    "return": lambda u, a, p, f: services.appeal_return(actor=u, appeal=a, reason=p.get("reason", "")),
-    "transfer": lambda u, a, p, f: services.appeal_transfer(actor=u, appeal=a, reason=p.get("reason", "")),
-    "request_extension": lambda u, a, p, f: services.appeal_request_extension(
-        actor=u, appeal=a, days=p.get("days", ""), reason=p.get("reason", "")
-    ),
-    "decide_extension": lambda u, a, p, f: services.appeal_decide_extension(
-        actor=u, appeal=a, approve=p.get("approve") == "yes", note=p.get("note", "")
-    ),
-    "reply": lambda u, a, p, f: services.appeal_reply(
-        actor=u, appeal=a, reply=p.get("reply", ""), photos=f.getlist("photos")
-    ),
-    "verify": lambda u, a, p, f: services.appeal_verify(actor=u, appeal=a, note=p.get("note", "")),
-    "rework": lambda u, a, p, f: services.appeal_rework(actor=u, appeal=a, reason=p.get("reason", "")),
-    "return_visit": lambda u, a, p, f: services.appeal_return_visit(
-        actor=u, appeal=a, rating=p.get("rating", ""), substantive=p.get("substantive") == "on", note=p.get("note", "")
-    ),
-    "reopen": lambda u, a, p, f: services.appeal_reopen(actor=u, appeal=a, reason=p.get("reason", "")),
-    "photos": lambda u, a, p, f: services.appeal_add_photos(
-        actor=u, appeal=a, photos=f.getlist("photos"), note=p.get("note", "")
-    ),
-}
-DONE = {
-    "register": gettext_lazy("Registered."),
-    "merge": gettext_lazy("Merged as a repeat."),
-    "reject": gettext_lazy("Rejected."),
-    "dispatch": gettext_lazy("Dispatched."),
-    "dispatch_down": gettext_lazy("Dispatched to the community."),
-    "sign": gettext_lazy("Signed for."),
-    "return": gettext_lazy("Returned to the command center."),
-    "transfer": gettext_lazy("Sent back for transfer."),
-    "request_extension": gettext_lazy("Extension requested."),
-    "decide_extension": gettext_lazy("Extension decided."),
-    "reply": gettext_lazy("Reply sent."),
-    "verify": gettext_lazy("Verified."),
-    "rework": gettext_lazy("Sent back for rework."),
-    "return_visit": gettext_lazy("Return visit recorded."),
-    "reopen": gettext_lazy("Reopened."),
-    "photos": gettext_lazy("Photos added."),
-}
-
-
 @login_required
 def appeal_act(request, pk: int, action: str):
     """One action from a page form. A refusal comes back as a message on the page it came
     from; nothing is half-done (the service runs in one transaction)."""
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    if action not in ACTIONS or as_id(pk) is None:
+    act = action_named(action)
+    if act is None or as_id(pk) is None:
         raise Http404
     appeal = Appeal.objects.visible_to(request.user).filter(pk=pk).first()
     if appeal is None:
         raise Http404
     try:
-        ACTIONS[action](request.user, appeal, request.POST, request.FILES)
+        act.run(actor=request.user, appeal=appeal, **act.page(request.POST, request.FILES))
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, f"#{appeal.pk}: {DONE[action]}")
+        messages.success(request, f"#{appeal.pk}: {act.done}")
     target = request.POST.get("next", "")
     if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
         return redirect(target)
