@@ -9,7 +9,6 @@ ones, with the same rule set, so later rule changes never reach a closed period.
 import datetime
 import re
 import time
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.contrib.auth import get_user_model
@@ -26,6 +25,7 @@ from accounts.scopes import require_role
 from accounts.services import notification_send
 from gridgov.dates import check_year
 from gridgov.errors import Conflict, InvalidInput, NotAllowed
+from gridgov.workflow import Move, Workflow
 from grids.models import Assignment, Department, GridNode
 
 from . import indicators
@@ -48,19 +48,22 @@ REASON_MAX = 300  # ScoringRun.reason
 RULE_EDITORS = (Role.SUPERVISION, Role.ADMIN)
 
 
-@dataclass(frozen=True)
-class Move:
-    to: str
-    roles: tuple
-    needs_reason: bool = False
+SCORERS = (Role.SUPERVISION, Role.COMMAND_CENTER, Role.ADMIN)
+RECOMPUTERS = (Role.SUPERVISION, Role.ADMIN)
 
-
-# The one table of a period's workflow. Scoring by the system (actor None) is the monthly task.
-TRANSITIONS: dict[tuple[str, str], Move] = {
-    (PeriodStatus.PENDING, "score"): Move(PeriodStatus.CLOSED, (Role.SUPERVISION, Role.COMMAND_CENTER, Role.ADMIN)),
-    (PeriodStatus.CLOSED, "recompute"): Move(PeriodStatus.CLOSED, (Role.SUPERVISION, Role.ADMIN), needs_reason=True),
-}
+# The one table of a period's workflow. Scoring by the system (actor None) is the monthly task;
+# a recomputation needs a named actor and a reason.
+WORKFLOW = Workflow(
+    "assessment period",
+    PeriodStatus.values,
+    [
+        Move("score", PeriodStatus.PENDING, PeriodStatus.CLOSED, SCORERS),
+        Move("recompute", PeriodStatus.CLOSED, PeriodStatus.CLOSED, RECOMPUTERS, needs=("reason",)),
+    ],
+)
+TRANSITIONS: dict[tuple[str, str], Move] = WORKFLOW.table
 ACTION_NAMES = {"score": gettext_lazy("score a period"), "recompute": gettext_lazy("recompute a closed period")}
+
 
 LABEL = re.compile(r"^(\d{4})-(?:(0[1-9]|1[0-2])|Q([1-4]))$")
 
@@ -170,7 +173,7 @@ def ruleset_create(*, actor, effective_from: datetime.date, values: dict, note: 
 
 
 def _check(period: Period, action: str, actor, reason: str) -> Move:
-    move = TRANSITIONS.get((period.status, action))
+    move = WORKFLOW.move(period.status, action)
     if move is None:
         if action == "score":
             raise Conflict(
@@ -178,10 +181,11 @@ def _check(period: Period, action: str, actor, reason: str) -> Move:
                 % {"period": period.label}
             )
         raise Conflict(_("%(period)s has not been scored yet; score it first.") % {"period": period.label})
-    if move.needs_reason and actor is None:
+    needs_reason = "reason" in move.needs
+    if needs_reason and actor is None:
         raise NotAllowed(_("A recomputation must name the person who asks for it."))
     require_role(actor, *move.roles, action=ACTION_NAMES[action])
-    if move.needs_reason and not reason.strip():
+    if needs_reason and not reason.strip():
         raise InvalidInput(_("Say why the period is recomputed."), field="reason")
     if len(reason.strip()) > REASON_MAX:
         raise InvalidInput(_("Keep the reason under %(n)s characters.") % {"n": REASON_MAX}, field="reason")

@@ -32,11 +32,11 @@ def _may(user, roles) -> bool:
 
 
 def may_score(user) -> bool:
-    return _may(user, services.TRANSITIONS[("pending", "score")].roles)
+    return services.WORKFLOW.may(user, "score")
 
 
 def may_recompute(user) -> bool:
-    return _may(user, services.TRANSITIONS[("closed", "recompute")].roles)
+    return services.WORKFLOW.may(user, "recompute")
 
 
 def _period(label: str) -> Period:

@@ -22,4 +22,6 @@ def is_street_officer(user) -> bool:
 
 
 def is_ledger_clerk(user) -> bool:
-    return user.is_authenticated and (user.is_superuser or scope_for(user).has_role(Role.COMMAND_CENTER, Role.ADMIN))
+    from .services.ledger import LEDGER_CLERKS
+
+    return user.is_authenticated and (user.is_superuser or scope_for(user).has_role(*LEDGER_CLERKS))

@@ -1,11 +1,9 @@
 """The one table of the appeal lifecycle (docs/domain.md §4). Every service looks its move up here;
 nothing else decides which move is legal or who may make it.
 
-`unit=True` means the actor must also belong to the appeal's current handling unit (the
+A move that needs `"unit"` means the actor must also belong to the appeal's current handling unit (the
 department, or a node whose subtree holds the handling node); otherwise scope is enough.
 """
-
-from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -13,6 +11,7 @@ from django.utils.translation import gettext_lazy
 from accounts.roles import Role
 from accounts.scopes import scope_for
 from gridgov.errors import Conflict, NotAllowed
+from gridgov.workflow import Move, Workflow
 
 from .models import Status
 
@@ -22,35 +21,34 @@ HANDLERS = frozenset({Role.STREET_OFFICE, Role.COMMUNITY, Role.DEPARTMENT})
 REVISITORS = frozenset({Role.COMMAND_CENTER, Role.HOTLINE})
 
 
-@dataclass(frozen=True)
-class Move:
-    to: str
-    roles: frozenset
-    unit: bool = False
+UNIT = ("unit",)
 
-
-# (from status, action) → the move. Actions that keep the status still write an event.
-TRANSITIONS: dict[tuple[str, str], Move] = {
-    (S.RECEIVED, "register"): Move(S.REGISTERED, CENTER),  # 立案: classify, locate
-    (S.RECEIVED, "merge"): Move(S.MERGED, CENTER),  # 重复件: links to the open case
-    (S.RECEIVED, "reject"): Move(S.REJECTED, CENTER),
-    (S.REGISTERED, "reject"): Move(S.REJECTED, CENTER),
-    (S.REGISTERED, "dispatch"): Move(S.DISPATCHED, CENTER),  # 分流交办
-    # A street office passes its case down to one of its communities (下派).
-    (S.DISPATCHED, "dispatch_down"): Move(S.DISPATCHED, frozenset({Role.STREET_OFFICE}), unit=True),
-    (S.IN_PROGRESS, "dispatch_down"): Move(S.DISPATCHED, frozenset({Role.STREET_OFFICE}), unit=True),
-    (S.DISPATCHED, "sign"): Move(S.IN_PROGRESS, HANDLERS, unit=True),  # 签收
-    (S.DISPATCHED, "return"): Move(S.REGISTERED, HANDLERS, unit=True),  # 回退: not ours
-    (S.IN_PROGRESS, "transfer"): Move(S.REGISTERED, HANDLERS, unit=True),  # 转办: someone else's
-    (S.IN_PROGRESS, "request_extension"): Move(S.IN_PROGRESS, HANDLERS, unit=True),  # 申请延期
-    (S.IN_PROGRESS, "decide_extension"): Move(S.IN_PROGRESS, CENTER),  # 审批延期
-    (S.IN_PROGRESS, "reply"): Move(S.REPLIED, HANDLERS, unit=True),  # 答复
-    (S.REPLIED, "verify"): Move(S.VERIFIED, CENTER),  # 核查通过
-    (S.REPLIED, "rework"): Move(S.DISPATCHED, CENTER),  # 核查不通过 → 返工
-    (S.VERIFIED, "revisit"): Move(S.CLOSED, REVISITORS),  # 回访 → 办结
-    (S.VERIFIED, "revisit_rework"): Move(S.DISPATCHED, REVISITORS),  # 回访不满意 (实质) → 返工
-    (S.CLOSED, "reopen"): Move(S.REGISTERED, CENTER),  # 重新办理, within 30 days
-}
+# The table (docs/domain.md §4). Actions that keep the status still write an event.
+WORKFLOW = Workflow(
+    "appeal",
+    Status.values,
+    [
+        Move("register", S.RECEIVED, S.REGISTERED, CENTER),  # 立案: classify, locate
+        Move("merge", S.RECEIVED, S.MERGED, CENTER),  # 重复件: links to the open case
+        Move("reject", (S.RECEIVED, S.REGISTERED), S.REJECTED, CENTER),
+        Move("dispatch", S.REGISTERED, S.DISPATCHED, CENTER),  # 分流交办
+        # A street office passes its case down to one of its communities (下派).
+        Move("dispatch_down", (S.DISPATCHED, S.IN_PROGRESS), S.DISPATCHED, {Role.STREET_OFFICE}, UNIT),
+        Move("sign", S.DISPATCHED, S.IN_PROGRESS, HANDLERS, UNIT),  # 签收
+        Move("return", S.DISPATCHED, S.REGISTERED, HANDLERS, UNIT),  # 回退: not ours
+        Move("transfer", S.IN_PROGRESS, S.REGISTERED, HANDLERS, UNIT),  # 转办: someone else's
+        Move("request_extension", S.IN_PROGRESS, S.IN_PROGRESS, HANDLERS, UNIT),  # 申请延期
+        Move("decide_extension", S.IN_PROGRESS, S.IN_PROGRESS, CENTER),  # 审批延期
+        Move("reply", S.IN_PROGRESS, S.REPLIED, HANDLERS, UNIT),  # 答复
+        Move("verify", S.REPLIED, S.VERIFIED, CENTER),  # 核查通过
+        Move("rework", S.REPLIED, S.DISPATCHED, CENTER),  # 核查不通过 → 返工
+        Move("revisit", S.VERIFIED, S.CLOSED, REVISITORS),  # 回访 → 办结
+        Move("revisit_rework", S.VERIFIED, S.DISPATCHED, REVISITORS),  # 回访不满意 (实质) → 返工
+        Move("reopen", S.CLOSED, S.REGISTERED, CENTER),  # 重新办理, within 30 days
+    ],
+)
+# (from status, action) → the move.
+TRANSITIONS: dict[tuple[str, str], Move] = WORKFLOW.table
 
 ACTION_LABELS = {
     "create": gettext_lazy("received"),
@@ -81,7 +79,7 @@ def action_label(action: str) -> str:
 
 
 def move_for(status: str, action: str) -> Move:
-    move = TRANSITIONS.get((status, action))
+    move = WORKFLOW.move(status, action)
     if move is None:
         raise Conflict(
             _("An appeal that is %(status)s cannot be given the action “%(action)s”.")
@@ -107,10 +105,9 @@ def check_allowed(actor, appeal, action: str) -> Move:
     move = move_for(appeal.status, action)
     if actor is None or actor.is_superuser:
         return move
-    scope = scope_for(actor)
-    if not scope.has_role(*move.roles):
+    if not WORKFLOW.role_allows(actor, move):
         raise NotAllowed(_("Your role may not %(action)s an appeal.") % {"action": action_label(action)}, code="role")
-    if move.unit and not in_handling_unit(actor, appeal):
+    if "unit" in move.needs and not in_handling_unit(actor, appeal):
         raise NotAllowed(
             _("Only the handling unit may %(action)s this appeal.") % {"action": action_label(action)},
             code="not_handling_unit",
@@ -119,14 +116,12 @@ def check_allowed(actor, appeal, action: str) -> Move:
 
 
 def available_actions(actor, appeal) -> list[str]:
-    """The actions the actor may take on the appeal now (for the pages)."""
-    actions = []
-    for (status, action), _move in TRANSITIONS.items():
-        if status != appeal.status:
-            continue
-        try:
-            check_allowed(actor, appeal, action)
-        except (NotAllowed, Conflict):
-            continue
-        actions.append(action)
-    return actions
+    """The moves the actor may make on the appeal now (for the pages: through
+    `petitions.actions.actions_for`)."""
+    return WORKFLOW.moves_for(actor, appeal.status, needs=lambda m: _has_needs(actor, appeal, m))
+
+
+def _has_needs(actor, appeal, move: Move) -> bool:
+    if actor is None or actor.is_superuser:
+        return True
+    return "unit" not in move.needs or in_handling_unit(actor, appeal)

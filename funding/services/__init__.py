@@ -25,6 +25,7 @@ from .ledger import (
 )
 from .reports import (
     TRANSITIONS,
+    WORKFLOW,
     due_date,
     expense_line_add,
     expense_line_remove,
@@ -44,6 +45,7 @@ __all__ = [
     "BUDGET_KEEPERS",
     "LEDGER_CLERKS",
     "TRANSITIONS",
+    "WORKFLOW",
     "LineSpec",
     "allocation_prepare",
     "allocation_schedule",

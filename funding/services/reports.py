@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from accounts.roles import Role
 from accounts.scopes import require_role, scope_for
 from gridgov.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from gridgov.workflow import Move, Workflow
 from grids.models import Assignment, GridNode, Level
 
 from .. import notices
@@ -32,13 +33,19 @@ from .ledger import LineSpec, _draft, _post, check_amount, period_for, street_ac
 PREPARERS = (Role.STREET_OFFICE,)
 REVIEWERS = (Role.AUDITOR,)
 
-# The one table of the report's workflow: (state, action) → new state.
-TRANSITIONS: dict[tuple[str, str], str] = {
-    (ReportStatus.DRAFT, "submit"): ReportStatus.SUBMITTED,
-    (ReportStatus.RETURNED, "submit"): ReportStatus.SUBMITTED,  # resubmission after fixes
-    (ReportStatus.SUBMITTED, "approve"): ReportStatus.APPROVED,
-    (ReportStatus.SUBMITTED, "return"): ReportStatus.RETURNED,
-}
+# The one table of the report's workflow.
+WORKFLOW = Workflow(
+    "expense report",
+    ReportStatus.values,
+    [
+        # From returned: the resubmission after fixes.
+        Move("submit", (ReportStatus.DRAFT, ReportStatus.RETURNED), ReportStatus.SUBMITTED, PREPARERS),
+        Move("approve", ReportStatus.SUBMITTED, ReportStatus.APPROVED, REVIEWERS),
+        Move("return", ReportStatus.SUBMITTED, ReportStatus.RETURNED, REVIEWERS),
+    ],
+)
+# (state, action) → the move.
+TRANSITIONS: dict[tuple[str, str], Move] = WORKFLOW.table
 
 MAX_RECEIPT_BYTES = 10 * 1024 * 1024
 RECEIPT_TYPES = (".pdf", ".jpg", ".jpeg", ".png")
@@ -61,13 +68,13 @@ def _check_street_actor(actor, street: GridNode) -> None:
 def _transition(report: ExpenseReport, action: str, *, actor, comment: str = "") -> ExpenseReport:
     """Lock the report, apply `action` from the table, record the event."""
     locked = ExpenseReport.objects.select_for_update().get(pk=report.pk)
-    new = TRANSITIONS.get((locked.status, action))
-    if new is None:
+    move = WORKFLOW.move(locked.status, action)
+    if move is None:
         raise Conflict(
             _("This report is %(status)s: it cannot be %(action)s now.")
             % {"status": ReportStatus(locked.status).label.lower(), "action": _action_label(action)}
         )
-    old = locked.status
+    old, new = locked.status, move.to
     locked.status = new
     locked.save(update_fields=["status"])
     ReportEvent.objects.create(

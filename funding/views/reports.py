@@ -12,7 +12,7 @@ from gridgov.errors import DomainError
 from grids.models import Level
 
 from .. import selectors, services
-from ..access import is_auditor, is_street_officer
+from ..access import is_street_officer
 from ..api import year_param
 from ..exports import xlsx_response
 from ..forms import LineForm, ReceiptForm, ReportNewForm, ReviewForm
@@ -98,7 +98,7 @@ def report_detail(request, pk: int):
         return xlsx_response(f"expense-report-{report.street.code}-{report.year}-{report.month:02d}", str(report),
                              headers, rows, (3,))  # fmt: skip
     can_edit = report.is_editable and is_street_officer(request.user)
-    can_review = report.status == ReportStatus.SUBMITTED and is_auditor(request.user)
+    can_review = bool({"approve", "return"} & set(services.WORKFLOW.moves_for(request.user, report.status)))
     report_flags = [f for f in selectors.flags(request.user, report.year, report.month) if f.report_id == report.pk]
     return render(
         request,
