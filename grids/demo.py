@@ -14,10 +14,9 @@ import shapely
 from django.contrib.auth.hashers import make_password
 from shapely import geometry as geom
 
-from accounts.roles import Role
-
 from .geometry import to_geojson
 from .models import Level
+from .roles import Role
 from .services import NodeSpec, StaffSpec
 
 DISTRICT_CODE = "370402"

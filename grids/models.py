@@ -8,18 +8,8 @@ from mptt.managers import TreeManager
 from mptt.models import MPTTModel, TreeForeignKey
 from mptt.querysets import TreeQuerySet
 
-from accounts.roles import Role
-
-
-class Level(models.IntegerChoices):
-    """A node's depth in the tree is its level (MPTT's own `level` column)."""
-
-    DISTRICT = 0, _("District")  # 区
-    STREET = 1, _("Street / township")  # 街道/乡镇
-    COMMUNITY = 2, _("Community")  # 社区 = 基本网格
-    BASE_GRID = 3, _("Base grid")  # 基础网格, 500–800 households
-    UNIT_GRID = 4, _("Unit grid")  # 单元网格, 100–250 households
-
+from .levels import Level
+from .roles import Role
 
 # Digits each level adds to its parent's code: county 370402 + street 3 + community 3
 # + base grid 2 + unit grid 2 (GB/T 2260, CJ/T 349 practice).
@@ -29,8 +19,8 @@ CODE_LENGTH = {level: sum(CODE_DIGITS[lv] for lv in Level if lv <= level) for le
 
 class GridNodeQuerySet(TreeQuerySet):
     def visible_to(self, user) -> "GridNodeQuerySet":
-        # Imported here: accounts.scopes reads this module's models.
-        from accounts.scopes import scope_for
+        # Imported here: grids.scopes reads this module's models.
+        from .scopes import scope_for
 
         return self.filter(scope_for(user).node_q())
 

@@ -9,13 +9,13 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.roles import DEPARTMENT_ROLES, ROLE_LEVELS, STAFF_MANAGERS, Role
-from accounts.scopes import require_role
 from gridgov.errors import Conflict, InvalidInput
 
 from . import geometry
 from .locator import invalidate_locator
 from .models import CODE_DIGITS, CODE_LENGTH, Assignment, Department, GridNode, Level
+from .roles import DEPARTMENT_ROLES, ROLE_LEVELS, STAFF_MANAGERS, Role
+from .scopes import require_role
 
 TREE_EDITORS = STAFF_MANAGERS
 

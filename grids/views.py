@@ -6,12 +6,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from accounts import sections
-from accounts.roles import Role
-from accounts.scopes import scope_for
 from accounts.sections import section_page
 
 from . import selectors
 from .models import Level
+from .roles import Role
+from .scopes import scope_for
 
 # Where each role starts its day: the first of its roles in this order wins (a user holding
 # two posts starts at the more central one). Each target is a section the role may open.

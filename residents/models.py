@@ -16,14 +16,10 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role
 from grids.models import GridNode
+from grids.scopes import LocatedQuerySet, scope_for
 
 
-class LocatedQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        from accounts.scopes import scope_for
-
-        return self.filter(scope_for(user).located_q())
-
+class HouseholdQuerySet(LocatedQuerySet):
     def in_bbox(self, min_lon: float, min_lat: float, max_lon: float, max_lat: float):
         return self.filter(lon__gte=min_lon, lon__lte=max_lon, lat__gte=min_lat, lat__lte=max_lat)
 
@@ -40,7 +36,7 @@ class Located(models.Model):
     community = models.ForeignKey(GridNode, on_delete=models.PROTECT, related_name="+", verbose_name=_("community"))
     street = models.ForeignKey(GridNode, on_delete=models.PROTECT, related_name="+", verbose_name=_("street"))
 
-    objects = LocatedQuerySet.as_manager()
+    objects = HouseholdQuerySet.as_manager()
 
     class Meta:
         abstract = True
@@ -119,8 +115,6 @@ class Sex(models.TextChoices):
 
 class ResidentQuerySet(models.QuerySet):
     def visible_to(self, user):
-        from accounts.scopes import scope_for
-
         return self.filter(
             scope_for(user).located_q(
                 street="household__street", community="household__community", unit_grid="household__unit_grid"

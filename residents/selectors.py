@@ -12,10 +12,10 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.scopes import scope_for
 from gridgov import personal_data
 from gridgov.errors import InvalidInput
 from grids.models import GridNode, Level
+from grids.scopes import in_node_q, scope_for
 from grids.selectors import feature_collection
 
 from .models import Building, Household, Organisation, Resident, ResidentTag, SpecialCategory
@@ -51,17 +51,7 @@ def active_tags_prefetch(to_attr: str = "active_tags") -> Prefetch:
 
 def in_node(qs, node: GridNode | None, *, prefix: str = ""):
     """Narrow to a grid node's subtree using the stored street/community/unit grid columns."""
-    if node is None:
-        return qs
-    if node.level == Level.DISTRICT:
-        return qs
-    if node.level == Level.STREET:
-        return qs.filter(**{f"{prefix}street_id": node.pk})
-    if node.level == Level.COMMUNITY:
-        return qs.filter(**{f"{prefix}community_id": node.pk})
-    if node.level == Level.BASE_GRID:
-        return qs.filter(**{f"{prefix}unit_grid__parent_id": node.pk})
-    return qs.filter(**{f"{prefix}unit_grid_id": node.pk})
+    return qs if node is None else qs.filter(in_node_q(node, prefix=prefix))
 
 
 def household_list(user, *, node: GridNode | None = None, q: str = "", tag: str = "") -> QuerySet[Household]:

@@ -14,23 +14,15 @@ from django.utils.translation import gettext_lazy as _
 
 from gridgov.files import file_url, thumbnail_url
 from grids.models import GridNode
+from grids.scopes import LocatedQuerySet, scope_for
 from petitions.models import Appeal, ServiceModule
 from residents.models import Household, Resident, ResidentTag
-
-
-class LocatedQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        from accounts.scopes import scope_for
-
-        return self.filter(scope_for(user).located_q())
 
 
 class VisitQuerySet(LocatedQuerySet):
     def visible_to(self, user):
         """Visits located in the user's subtree, and a cadre's own visits wherever their post
         is: the one rule of the visits list, the visit page, its photos and a resident's history."""
-        from accounts.scopes import scope_for
-
         return self.filter(scope_for(user).located_q() | Q(visitor=user.pk))
 
 
@@ -49,8 +41,6 @@ class Placed(models.Model):
 
 class CampaignQuerySet(models.QuerySet):
     def visible_to(self, user):
-        from accounts.scopes import scope_for
-
         scope = scope_for(user)
         # A campaign is visible to those whose area overlaps its scope node (either holds the
         # other) and to its own cadres.
@@ -218,8 +208,6 @@ class Topic(models.TextChoices):
 
 class DiaryQuerySet(models.QuerySet):
     def visible_to(self, user):
-        from accounts.scopes import scope_for
-
         return self.filter(scope_for(user).node_q("node__"))
 
 

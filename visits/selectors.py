@@ -7,8 +7,8 @@ from django.db.models import Count, Exists, F, Max, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from accounts.scopes import scope_for
 from grids.models import GridNode, Level
+from grids.scopes import in_node_q, scope_for
 from residents.models import Household, ResidentTag
 
 from .models import Campaign, CampaignAssignment, DiaryEntry, FollowUp, Opinion, ProxyService, Visit, VisitPhoto
@@ -44,7 +44,7 @@ def campaign_progress(user, campaign: Campaign, *, node: GridNode | None = None,
     qs = CampaignAssignment.objects.filter(campaign=campaign)
     qs = qs.filter(cadre=cadre) if cadre is not None else qs.filter(scope_for(user).located_q())
     if node is not None:
-        qs = _in_node(qs, node)
+        qs = qs.filter(in_node_q(node))
     counts = qs.aggregate(**progress_counts())
     return CoverageRow(node, node.name if node else "", counts["assigned"], counts["visited"])
 
@@ -207,12 +207,6 @@ CHILD_COLUMN = {
     Level.COMMUNITY: "unit_grid__parent_id",
     Level.BASE_GRID: "unit_grid_id",
 }
-NODE_FILTER = {
-    Level.STREET: "street_id",
-    Level.COMMUNITY: "community_id",
-    Level.BASE_GRID: "unit_grid__parent_id",
-    Level.UNIT_GRID: "unit_grid_id",
-}
 
 
 @dataclass
@@ -232,19 +226,13 @@ class CoverageRow:
         return self.assigned - self.visited
 
 
-def _in_node(qs, node: GridNode):
-    if node.level == Level.DISTRICT:
-        return qs
-    return qs.filter(**{NODE_FILTER[node.level]: node.pk})
-
-
 def coverage_by_node(user, campaign: Campaign, node: GridNode) -> tuple[CoverageRow, list[CoverageRow]]:
     """Visited / assigned households of the campaign in `node` and in each of its children.
 
     Two queries whatever the size: one grouped count over the assignment table, one for the
     children's names. Every child's row counts the same assignments its parent's total does,
     so the children sum to the parent at every level."""
-    qs = _in_node(CampaignAssignment.objects.filter(campaign=campaign).filter(scope_for(user).located_q()), node)
+    qs = CampaignAssignment.objects.filter(campaign=campaign).filter(scope_for(user).located_q(), in_node_q(node))
     children = list(
         GridNode.objects.filter(parent=node).filter(scope_for(user).node_q()).only("id", "name", "code", "level")
     )
@@ -268,7 +256,7 @@ def coverage_by_cadre(user, campaign: Campaign, node: GridNode | None = None) ->
     """Visited / assigned per cadre, fewest visited first: one grouped query."""
     qs = CampaignAssignment.objects.filter(campaign=campaign).filter(scope_for(user).located_q())
     if node is not None:
-        qs = _in_node(qs, node)
+        qs = qs.filter(in_node_q(node))
     rows = qs.values("cadre_id", "cadre__username", "cadre__name").annotate(**progress_counts()).order_by()
     out = [
         CoverageRow(None, r["cadre__name"] or r["cadre__username"], r["assigned"], r["visited"], r["cadre_id"])
@@ -284,7 +272,7 @@ def unvisited_assignments(user, campaign: Campaign, node: GridNode | None = None
         scope_for(user).located_q()
     )
     if node is not None:
-        qs = _in_node(qs, node)
+        qs = qs.filter(in_node_q(node))
     return qs.select_related("household", "cadre", "unit_grid").order_by("unit_grid__code", "household__number")
 
 
@@ -292,7 +280,7 @@ def never_visited_households(user, node: GridNode | None = None):
     """Households in scope that no visit (campaign or routine) has ever reached."""
     qs = Household.objects.visible_to(user).filter(~Exists(Visit.objects.filter(household=OuterRef("pk"))))
     if node is not None:
-        qs = _in_node(qs, node)
+        qs = qs.filter(in_node_q(node))
     return qs.select_related("unit_grid").order_by("unit_grid__code", "number")
 
 

@@ -6,6 +6,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from grids.models import GridNode
+from grids.scopes import scope_for
 
 from .money import yuan
 
@@ -44,8 +45,6 @@ class AllocationFrequency(models.TextChoices):
 
 class BudgetQuerySet(models.QuerySet):
     def visible_to(self, user) -> "BudgetQuerySet":
-        from accounts.scopes import scope_for
-
         return self.filter(scope_for(user).node_q("street__"))
 
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from grids.models import GridNode
+from grids.scopes import scope_for
 
 from .money import MAX_LINE_FEN, yuan
 
@@ -35,8 +36,6 @@ SUBSIDY_CATEGORIES = {Category.MANAGER_SUBSIDY: "grid_manager", Category.ASSISTA
 
 class AccountQuerySet(models.QuerySet):
     def visible_to(self, user) -> "AccountQuerySet":
-        from accounts.scopes import scope_for
-
         scope = scope_for(user)
         if scope.everything:
             return self
@@ -144,8 +143,6 @@ class VoucherQuerySet(models.QuerySet):
         return self.filter(status=VoucherStatus.POSTED)
 
     def visible_to(self, user) -> "VoucherQuerySet":
-        from accounts.scopes import scope_for
-
         scope = scope_for(user)
         if scope.everything:
             return self

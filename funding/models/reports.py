@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gridgov.files import file_url
 from grids.models import GridNode
+from grids.scopes import scope_for
 
 from .ledger import SUBSIDY_CATEGORIES, Category
 from .money import MAX_LINE_FEN, yuan
@@ -23,8 +24,6 @@ class ReportStatus(models.TextChoices):
 
 class ExpenseReportQuerySet(models.QuerySet):
     def visible_to(self, user) -> "ExpenseReportQuerySet":
-        from accounts.scopes import scope_for
-
         return self.filter(scope_for(user).node_q("street__"))
 
     def unsubmitted(self) -> "ExpenseReportQuerySet":
