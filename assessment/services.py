@@ -13,7 +13,6 @@ from decimal import Decimal, InvalidOperation
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,7 +25,8 @@ from accounts.services import notification_send
 from gridgov.dates import check_year
 from gridgov.errors import Conflict, InvalidInput, NotAllowed
 from gridgov.workflow import Move, Workflow
-from grids.models import Assignment, Department, GridNode
+from grids.models import Department, GridNode
+from grids.selectors import post_holders
 
 from . import indicators
 from .models import (
@@ -301,13 +301,11 @@ def _announce(run: ScoringRun, unit_rows: list[UnitScore]) -> None:
     many are scored."""
     node_ids = sorted({r.node_id for r in unit_rows if r.node_id})
     department_ids = sorted({r.department_id for r in unit_rows if r.department_id})
-    posts = Assignment.objects.active().filter(
-        Q(role__in=(Role.STREET_OFFICE, Role.COMMUNITY), node_id__in=node_ids)
-        | Q(role=Role.DEPARTMENT, department_id__in=department_ids)
-        | Q(role=Role.SUPERVISION)
-    )
-    recipients = get_user_model().objects.filter(
-        Q(pk__in=posts.values("user_id")) | Q(pk__in=run.staff_scores.values("user_id"))
+    recipients = (
+        post_holders(Role.STREET_OFFICE, Role.COMMUNITY, nodes=node_ids)
+        | post_holders(Role.DEPARTMENT, departments=department_ids)
+        | post_holders(Role.SUPERVISION)
+        | get_user_model().objects.filter(pk__in=run.staff_scores.values("user_id"))
     )
     label = run.period.label
     if run.number == 1:

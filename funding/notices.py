@@ -10,17 +10,12 @@ from django.utils.translation import gettext as _
 from accounts.models import Notification
 from accounts.roles import Role
 from accounts.services import notification_send
-from grids.models import Assignment
+from grids.selectors import post_holders
 
 
 def _send(reports, *, kind: str, key: str, title: str) -> None:
     for report in reports:
-        officers = [
-            a.user
-            for a in Assignment.objects.active()
-            .filter(role=Role.STREET_OFFICE, node_id=report.street_id)
-            .select_related("user")
-        ]
+        officers = list(post_holders(Role.STREET_OFFICE, node=report.street_id))
         notification_send(
             recipients=officers,
             kind=kind,

@@ -9,10 +9,9 @@ from django.db.models import Count, Exists, Max, Min, OuterRef, Q, QuerySet
 from django.utils import timezone
 from shapely import geometry as geom
 
-from accounts.roles import Role
-from accounts.scopes import scope_for
-
 from .models import Assignment, Department, GridNode, Level
+from .roles import Role
+from .scopes import scope_for
 
 
 def visible_nodes(user) -> QuerySet[GridNode]:
@@ -189,6 +188,26 @@ def visible_assignments(user) -> QuerySet[Assignment]:
 # The post each grid level must have filled: a base grid its grid manager (网格管理员), a unit
 # grid its grid assistant (网格协管员). docs/domain.md §1.
 REQUIRED_POST = {Level.BASE_GRID: Role.GRID_MANAGER, Level.UNIT_GRID: Role.GRID_ASSISTANT}
+
+
+def post_holders(
+    *roles: str, node=None, nodes=None, department=None, departments=None, on: datetime.date | None = None
+) -> QuerySet:
+    """Who holds one of `roles` today (or `on`): on `node` or any of `nodes`, in `department` or
+    any of `departments` (each a row or an id), or anywhere when none is named. The one
+    "who holds this post" read behind every notice's recipients; one subquery."""
+    from django.contrib.auth import get_user_model
+
+    posts = Assignment.objects.active(on).filter(role__in=roles)
+    if node is not None:
+        posts = posts.filter(node_id=getattr(node, "pk", node))
+    if nodes is not None:
+        posts = posts.filter(node_id__in=[getattr(n, "pk", n) for n in nodes])
+    if department is not None:
+        posts = posts.filter(department_id=getattr(department, "pk", department))
+    if departments is not None:
+        posts = posts.filter(department_id__in=[getattr(d, "pk", d) for d in departments])
+    return get_user_model().objects.filter(pk__in=posts.values("user_id"))
 
 
 def node_staff(user, node: GridNode, on: datetime.date | None = None) -> list[Assignment]:

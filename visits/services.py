@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 from accounts.roles import Role
 from accounts.scopes import require_role, scope_for
 from gridgov.errors import Conflict, InvalidInput, NotAllowed
-from grids.models import Assignment, GridNode, Level
+from grids.models import GridNode, Level
+from grids.selectors import post_holders
 from petitions.models import Source
 from petitions.services import appeal_create
 from petitions.services.intake import active_module, checked_photos, clean_text
@@ -80,9 +81,7 @@ def campaign_cadres_add(*, actor, campaign: Campaign, cadres: Sequence) -> int:
     """Add participating cadres: users holding an active cadre post."""
     require_role(actor, *CAMPAIGN_MANAGERS, action=_("plan visit campaigns"))
     ids = {getattr(c, "pk", c) for c in cadres}
-    holding = set(
-        Assignment.objects.active().filter(user_id__in=ids, role=Role.CADRE).values_list("user_id", flat=True)
-    )
+    holding = set(post_holders(Role.CADRE).filter(pk__in=ids).values_list("pk", flat=True))
     if missing := ids - holding:
         raise InvalidInput(
             _("%(n)d of these users hold no cadre post.") % {"n": len(missing)}, field="cadres", code="not_cadre"

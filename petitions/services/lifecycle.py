@@ -18,7 +18,8 @@ from accounts.models import Notification, User
 from accounts.roles import Role
 from accounts.services import notification_send
 from gridgov.errors import Conflict, InvalidInput, NotAllowed, NotFound
-from grids.models import Assignment, Department, GridNode, Level
+from grids.models import Department, GridNode, Level
+from grids.selectors import post_holders
 
 from .. import calendar
 from ..ids import as_id
@@ -78,24 +79,20 @@ def _after_commit(appeal: Appeal, action: str) -> None:
 
 def _unit_staff(appeal: Appeal):
     """The people who work the appeal's handling unit now."""
-    active = Assignment.objects.active()
     if appeal.handling_department_id:
-        active = active.filter(department_id=appeal.handling_department_id, role=Role.DEPARTMENT)
-    elif appeal.handling_node_id:
-        active = active.filter(node_id=appeal.handling_node_id, role__in=[Role.STREET_OFFICE, Role.COMMUNITY])
-    else:
-        return User.objects.none()
-    return User.objects.filter(pk__in=active.values("user_id"))
+        return post_holders(Role.DEPARTMENT, department=appeal.handling_department_id)
+    if appeal.handling_node_id:
+        return post_holders(Role.STREET_OFFICE, Role.COMMUNITY, node=appeal.handling_node_id)
+    return User.objects.none()
 
 
 def _center_staff():
-    return User.objects.filter(pk__in=Assignment.objects.active().filter(role=Role.COMMAND_CENTER).values("user_id"))
+    return post_holders(Role.COMMAND_CENTER)
 
 
 def _revisitors():
     """Who makes return visits: the command center and the hotline operators."""
-    roles = [Role.COMMAND_CENTER, Role.HOTLINE]
-    return User.objects.filter(pk__in=Assignment.objects.active().filter(role__in=roles).values("user_id"))
+    return post_holders(Role.COMMAND_CENTER, Role.HOTLINE)
 
 
 def _notify(appeal: Appeal, event: AppealEvent, recipients, kind: str, title: str) -> None:

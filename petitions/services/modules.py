@@ -7,11 +7,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Notification, User
+from accounts.models import Notification
 from accounts.roles import Role
 from accounts.scopes import require_role
 from accounts.services import notification_send
-from grids.models import Assignment, Department
+from grids.models import Department
+from grids.selectors import post_holders
 
 from .. import calendar
 from ..models import CalendarDay, ServiceModule
@@ -110,9 +111,7 @@ def calendar_missing_notify(*, today: datetime.date | None = None) -> list[int]:
     today = today or timezone.localdate()
     due = calendar_years_due(today)
     missing = sorted(set(due) - calendar.years_with_calendar(min(due), max(due)))
-    admins = User.objects.filter(
-        pk__in=Assignment.objects.active().filter(role=Role.ADMIN).values("user_id"), is_active=True
-    )
+    admins = post_holders(Role.ADMIN).filter(is_active=True)
     for year in missing:
         notification_send(
             recipients=admins,

@@ -20,12 +20,13 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Notification, User
+from accounts.models import Notification
 from accounts.roles import Role
 from accounts.scopes import scope_for
 from accounts.services import notification_send
 from gridgov.errors import Conflict, InvalidInput, NotAllowed, NotFound
-from grids.models import Assignment, GridNode, Level
+from grids.models import GridNode, Level
+from grids.selectors import post_holders
 
 from .. import calendar
 from ..models import COLOUR_RANK, HANDLING_STATUSES, Appeal, CalendarDay, Colour, SupervisionSlip
@@ -174,16 +175,13 @@ def appeal_next_check(appeal: Appeal, *, now=None, exceptions=None, slips=None) 
 
 def _supervisors(node: GridNode | None):
     """The staff of the level supervising a case: a street office, or the command center."""
-    active = Assignment.objects.active()
     if node is None or node.level == Level.DISTRICT:
-        active = active.filter(role=Role.COMMAND_CENTER)
-    else:
-        active = active.filter(node=node, role__in=[Role.STREET_OFFICE, Role.COMMUNITY])
-    return User.objects.filter(pk__in=active.values("user_id"))
+        return post_holders(Role.COMMAND_CENTER)
+    return post_holders(Role.STREET_OFFICE, Role.COMMUNITY, node=node)
 
 
 def _bureau():
-    return User.objects.filter(pk__in=Assignment.objects.active().filter(role=Role.SUPERVISION).values("user_id"))
+    return post_holders(Role.SUPERVISION)
 
 
 def _unit_staff(appeal: Appeal):

@@ -110,3 +110,19 @@ def test_grids_outside_their_household_band_are_listed_by_level_and_side(people,
     assert listed(client_for(people.shuiguo).get("/grids/outside-band/").content.decode()) <= {
         n.pk for n in GridNode.objects.filter(code__startswith="370402100")
     }
+
+
+def test_who_holds_a_post_is_read_in_one_place_by_role_node_and_department_today(people, clock):
+    from grids.selectors import post_holders
+
+    streets = {"zhongxin": people.zhongxin.assignments.get().node, "shuiguo": people.shuiguo.assignments.get().node}
+    assert set(post_holders(Role.COMMAND_CENTER)) == {people.center}
+    assert set(post_holders(Role.STREET_OFFICE, node=streets["zhongxin"])) == {people.zhongxin}
+    assert set(post_holders(Role.STREET_OFFICE, nodes=[streets["zhongxin"].pk, streets["shuiguo"].pk])) == {
+        people.zhongxin,
+        people.shuiguo,
+    }
+    department = people.department.assignments.get().department
+    assert set(post_holders(Role.DEPARTMENT, department=department)) == {people.department}
+    assert set(post_holders(Role.DEPARTMENT, departments=[department.pk])) == {people.department}
+    assert not post_holders(Role.STREET_OFFICE, node=streets["zhongxin"], on=clock.today - datetime.timedelta(days=1))
