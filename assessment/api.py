@@ -8,6 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from gridgov.errors import InvalidInput, NotFound
+from gridgov.params import valid
 
 from . import selectors, services
 from .models import Period, StaffScore, UnitKind, UnitScore
@@ -23,12 +24,6 @@ from .serializers import (
 PERIOD = OpenApiParameter("period", str, description="a closed period, 2026-05 or 2026-Q2 (default: the latest month)")
 KIND = OpenApiParameter("kind", str, enum=UnitKind.values, description="the level of units")
 ROLE = OpenApiParameter("role", str, enum=list(selectors.STAFF_ROLE_NAMES), description="grid managers or assistants")
-
-
-def _valid(serializer_class, request) -> dict:
-    serializer = serializer_class(data=request.data)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
 
 
 def _period(request) -> Period:
@@ -69,7 +64,7 @@ class PeriodViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=False, methods=["post"])
     def score(self, request):
         """Score a period that has ended, once (the bureau, the command center, admins)."""
-        run = services.period_score(actor=request.user, label=_valid(ScoreRequestSerializer, request)["period"])
+        run = services.period_score(actor=request.user, label=valid(ScoreRequestSerializer, request)["period"])
         return Response(
             AssessmentPeriodSerializer(self.get_queryset().get(pk=run.period_id)).data, status=status.HTTP_201_CREATED
         )
@@ -78,7 +73,7 @@ class PeriodViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"])
     def recompute(self, request, label=None):
         """Score a closed period again as a new, logged run (the bureau and admins, with a reason)."""
-        reason = _valid(RecomputeRequestSerializer, request)["reason"]
+        reason = valid(RecomputeRequestSerializer, request)["reason"]
         run = services.period_recompute(actor=request.user, label=label, reason=reason)
         return Response(
             AssessmentPeriodSerializer(self.get_queryset().get(pk=run.period_id)).data, status=status.HTTP_201_CREATED

@@ -12,12 +12,13 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.scopes import scope_for
 from gridgov.errors import InvalidInput, NotFound
+from gridgov.params import valid
 
 from . import selectors, services
 from .locator import locate
 from .models import Assignment, Department, GridNode, Level
+from .scopes import scope_for
 
 
 class GridNodeSerializer(serializers.ModelSerializer):
@@ -114,9 +115,7 @@ class GridNodeViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets
         return self.partial_update(request, *args, **kwargs)
 
     def _valid(self, request) -> dict:
-        serializer = GridNodeWriteSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        return serializer.validated_data
+        return valid(GridNodeWriteSerializer, request)
 
     def _detail(self, node):
         node = selectors.visible_nodes(self.request.user).get(pk=node.pk)

@@ -1,6 +1,5 @@
 """REST API of appeals. Thin: selectors read (scoped), services write; serializers only shape."""
 
-from django.db.models import Q
 from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
@@ -11,8 +10,9 @@ from rest_framework.response import Response
 
 from gridgov.dates import DomainDateTimeFilter
 from gridgov.errors import InvalidInput, NotFound
+from gridgov.params import valid, visible_node
 from gridgov.personal_data import refuse_in_url
-from grids.models import GridNode, Level
+from grids.scopes import in_node_q
 
 from . import selectors, services
 from .actions import ACTIONS, AppealAction, actions_for
@@ -195,19 +195,6 @@ class ReporterRevealSerializer(serializers.Serializer):
     reporter_phone = serializers.CharField(required=False)
 
 
-def node_filter_q(node: GridNode) -> Q:
-    """Appeals located in the node's subtree, by the stored location columns."""
-    if node.level == Level.DISTRICT:
-        return Q()
-    if node.level == Level.STREET:
-        return Q(street_id=node.pk)
-    if node.level == Level.COMMUNITY:
-        return Q(community_id=node.pk)
-    if node.level == Level.BASE_GRID:
-        return Q(unit_grid__parent_id=node.pk)
-    return Q(unit_grid_id=node.pk)
-
-
 class AppealFilter(filters.FilterSet):
     module = filters.CharFilter(method="filter_module", label="module id or code")
     # distinct=False: no join multiplies rows here, and DISTINCT over whole rows would sort them all.
@@ -231,10 +218,7 @@ class AppealFilter(filters.FilterSet):
         return queryset.filter(module__code=value)
 
     def filter_node(self, queryset, name, value):
-        node = GridNode.objects.filter(pk=as_id(int(value)) or 0).only("id", "level").first()
-        if node is None:
-            raise InvalidInput(f"No grid node {value}.", field="node")
-        return queryset.filter(node_filter_q(node))
+        return queryset.filter(in_node_q(visible_node(self.request.user, int(value))))
 
     def filter_overdue(self, queryset, name, value):
         overdue = queryset.overdue()
@@ -273,9 +257,7 @@ class AppealViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         return appeal
 
     def _data(self, serializer_class) -> dict:
-        serializer = serializer_class(data=self.request.data)
-        serializer.is_valid(raise_exception=True)
-        return serializer.validated_data
+        return valid(serializer_class, self.request)
 
     @extend_schema(request=AppealCreateSerializer, responses=AppealDetailSerializer)
     def create(self, request, *args, **kwargs):

@@ -22,7 +22,8 @@ from accounts.scopes import scope_for
 from accounts.sections import section_page
 from gridgov import personal_data, xlsx
 from gridgov.errors import DomainError, InvalidInput
-from grids.models import GridNode, Level
+from gridgov.params import node_param
+from grids.models import Level
 from grids.selectors import root_nodes, visible_nodes
 
 from . import exporting, history, selectors, services
@@ -33,13 +34,6 @@ from .models import Household, Resident
 PAGE_SIZE = 50
 
 
-def _node(request) -> GridNode | None:
-    raw = request.GET.get("node", "")
-    if not raw.isdigit():
-        return None
-    return get_object_or_404(visible_nodes(request.user).defer("boundary"), pk=int(raw))
-
-
 def _xlsx(data: bytes, name: str) -> HttpResponse:
     return xlsx.response(data, name)
 
@@ -47,7 +41,7 @@ def _xlsx(data: bytes, name: str) -> HttpResponse:
 @section_page("registry-map")
 def registry_map(request):
     """The household grid map. Starts on the user's own area (or ?node=)."""
-    node = _node(request)
+    node = node_param(request)
     roots = root_nodes(request.user)
     if node is None and len(roots) == 1:
         node = roots[0]
@@ -95,7 +89,7 @@ def registry_map(request):
 
 def _household_filters(request) -> dict:
     return {
-        "node": _node(request),
+        "node": node_param(request),
         "q": request.GET.get("q", "").strip(),
         "tag": request.GET.get("tag", "").strip(),
     }
@@ -135,7 +129,7 @@ def _resident_filters(request) -> dict:
     # The ID number comes only from a POST body (the look-up form), never from the URL.
     personal_data.refuse_in_url(request.GET)
     return {
-        "node": _node(request),
+        "node": node_param(request),
         "q": request.GET.get("q", "").strip(),
         "id_number": request.POST.get("id_number", "").strip() if request.method == "POST" else "",
         "tag": request.GET.get("tag", "").strip(),

@@ -8,8 +8,9 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from gridgov.errors import InvalidInput
+from gridgov.params import node_param, start_node, valid
 from grids.models import GridNode
-from grids.selectors import visible_nodes
+from grids.scopes import scope_for
 from residents.models import Household, Resident, ResidentTag
 
 from . import selectors, services
@@ -34,12 +35,6 @@ NODE = OpenApiParameter("node", int, description="grid node (default: the distri
 CAMPAIGN = OpenApiParameter("campaign", int, description="campaign id", required=True)
 
 
-def _valid(serializer_class, request) -> dict:
-    serializer = serializer_class(data=request.data)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
-
-
 def _int_param(request, name: str, *, required: bool = False) -> int | None:
     raw = request.query_params.get(name, "")
     if not raw:
@@ -49,26 +44,6 @@ def _int_param(request, name: str, *, required: bool = False) -> int | None:
     if not raw.isdigit():
         raise InvalidInput(_("%(name)s must be an id.") % {"name": name}, field=name)
     return int(raw)
-
-
-def _node(request) -> GridNode | None:
-    pk = _int_param(request, "node")
-    if pk is None:
-        return None
-    return get_object_or_404(visible_nodes(request.user).defer("boundary"), pk=pk)
-
-
-def _start_node(request) -> GridNode:
-    """?node=, else the user's own area (their first root), else the district."""
-    from grids.selectors import root_nodes
-
-    node = _node(request)
-    if node is not None:
-        return node
-    roots = root_nodes(request.user)
-    if roots:
-        return roots[0]
-    return GridNode.objects.defer("boundary").get(level=0)
 
 
 class CampaignViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
@@ -83,7 +58,7 @@ class CampaignViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(request=CampaignWriteSerializer, responses={201: CampaignSerializer})
     def create(self, request):
-        data = _valid(CampaignWriteSerializer, request)
+        data = valid(CampaignWriteSerializer, request)
         node = get_object_or_404(GridNode.objects.defer("boundary"), pk=data["scope_node"])
         campaign = services.campaign_create(
             actor=request.user,
@@ -106,13 +81,13 @@ class CampaignViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     @action(detail=True)
     def coverage(self, request, pk=None):
         """Visited / assigned households in a node and each of its children."""
-        total, rows = selectors.coverage_by_node(request.user, self.get_object(), _start_node(request))
+        total, rows = selectors.coverage_by_node(request.user, self.get_object(), start_node(request))
         return Response(CoverageSerializer({"total": total, "rows": rows}).data)
 
     @extend_schema(parameters=[NODE], responses=CoverageRowSerializer(many=True))
     @action(detail=True, url_path="coverage-by-cadre", pagination_class=None)
     def coverage_by_cadre(self, request, pk=None):
-        rows = selectors.coverage_by_cadre(request.user, self.get_object(), _node(request))
+        rows = selectors.coverage_by_cadre(request.user, self.get_object(), node_param(request))
         return Response(CoverageRowSerializer(rows, many=True).data)
 
     @extend_schema(responses=CampaignAssignmentSerializer(many=True))
@@ -126,7 +101,7 @@ class CampaignViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     @action(detail=True)
     def unvisited(self, request, pk=None):
         """Households of the campaign not visited yet, in the caller's area."""
-        qs = selectors.unvisited_assignments(request.user, self.get_object(), _node(request))
+        qs = selectors.unvisited_assignments(request.user, self.get_object(), node_param(request))
         page = self.paginate_queryset(qs)
         return self.get_paginated_response(CampaignAssignmentSerializer(page, many=True).data)
 
@@ -147,8 +122,6 @@ class AssignmentViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
             qs = qs.filter(campaign_id=campaign_id)
         from django.db.models import Q
 
-        from accounts.scopes import scope_for
-
         return (
             qs.filter(scope_for(self.request.user).located_q() | Q(cadre=self.request.user))
             .select_related("household", "cadre", "unit_grid")
@@ -161,7 +134,7 @@ class AssignmentViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(request=CampaignAssignmentChangeSerializer, responses=CampaignAssignmentSerializer)
     def partial_update(self, request, pk=None):
-        data = _valid(CampaignAssignmentChangeSerializer, request)
+        data = valid(CampaignAssignmentChangeSerializer, request)
         from django.contrib.auth import get_user_model
 
         cadre = get_object_or_404(get_user_model(), pk=data["cadre"])
@@ -191,7 +164,7 @@ class VisitViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(request=VisitWriteSerializer, responses={201: VisitDetailSerializer})
     def create(self, request):
-        data = _valid(VisitWriteSerializer, request)
+        data = valid(VisitWriteSerializer, request)
         household = get_object_or_404(Household, pk=data["household"])
         campaign = None
         if data["campaign"]:
@@ -234,7 +207,7 @@ class DiaryViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         return selectors.diary_entries(self.request.user)
 
     def create(self, request):
-        data = _valid(DiarySerializer, request)
+        data = valid(DiarySerializer, request)
         entry = services.diary_entry_create(
             actor=request.user,
             node=data["node"],
@@ -256,7 +229,7 @@ class ProxyServiceViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet
         return selectors.proxy_services(self.request.user)
 
     def create(self, request):
-        data = _valid(ProxyServiceSerializer, request)
+        data = valid(ProxyServiceSerializer, request)
         resident = get_object_or_404(Resident, pk=data["resident"].pk)
         service = services.proxy_service_create(
             actor=request.user, resident=resident, what=data["what"], visit=data.get("visit")
@@ -266,7 +239,7 @@ class ProxyServiceViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet
     @extend_schema(request=ProxyFinishSerializer, responses=ProxyServiceSerializer)
     @action(detail=True, methods=["post"])
     def finish(self, request, pk=None):
-        data = _valid(ProxyFinishSerializer, request)
+        data = valid(ProxyFinishSerializer, request)
         service: ProxyService = self.get_object()
         service = services.proxy_service_finish(
             actor=request.user, service=service, result=data["result"], done=data["done"]

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from accounts.sections import section_page
 from gridgov import xlsx
 from gridgov.errors import DomainError
+from gridgov.params import node_param
 from grids.models import GridNode
 from grids.selectors import root_nodes, visible_nodes
 from petitions.models import ServiceModule
@@ -29,17 +30,8 @@ def _campaign(request, pk: int) -> Campaign:
     return get_object_or_404(selectors.campaigns(request.user), pk=pk)
 
 
-def _node(request) -> GridNode | None:
-    raw = request.GET.get("node", "")
-    if not raw:
-        return None
-    if not raw.isdigit():
-        raise Http404(_("No such grid node."))
-    return get_object_or_404(visible_nodes(request.user).defer("boundary"), pk=int(raw))
-
-
 def _start_node(request) -> GridNode:
-    node = _node(request)
+    node = node_param(request)
     if node is not None:
         return node
     roots = root_nodes(request.user)
@@ -245,7 +237,7 @@ def unvisited(request, pk: int):
 @section_page("visit-never")
 def never_visited(request):
     """Households in the user's area that no visit has ever reached."""
-    node = _node(request)
+    node = node_param(request)
     page = Paginator(selectors.never_visited_households(request.user, node), PAGE_SIZE).get_page(
         request.GET.get("page")
     )

@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 
 from gridgov import personal_data
 from gridgov.errors import InvalidInput
-from grids.selectors import visible_nodes
+from gridgov.params import node_param, valid
 
 from .. import selectors, services
 from ..models import Organisation, SpecialCategory
@@ -38,22 +38,6 @@ from .serializers import (
     TagSerializer,
 )
 
-
-def _valid(serializer_class, request, **kwargs) -> dict:
-    serializer = serializer_class(data=request.data, **kwargs)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
-
-
-def _node_param(request):
-    raw = request.query_params.get("node")
-    if not raw:
-        return None
-    if not raw.isdigit():
-        raise InvalidInput(_("node must be a grid node id."), field="node")
-    return get_object_or_404(visible_nodes(request.user).defer("boundary"), pk=int(raw))
-
-
 NODE = OpenApiParameter("node", int, description="only this grid node's subtree")
 Q_PARAM = OpenApiParameter("q", str, description="address, household number or head's name (start)")
 TAG = OpenApiParameter("tag", str, description="special-population category code (active tags)")
@@ -70,12 +54,12 @@ class CategoryViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def create(self, request, *args, **kwargs):
-        data = _valid(CategorySerializer, request)
+        data = valid(CategorySerializer, request)
         category = services.category_create(actor=request.user, **{k: v for k, v in data.items() if k != "is_active"})
         return Response(CategorySerializer(category).data, status=201)
 
     def partial_update(self, request, *args, **kwargs):
-        data = _valid(CategorySerializer, request, partial=True)
+        data = valid(CategorySerializer, request, partial=True)
         data.pop("code", None)
         category = services.category_update(actor=request.user, category=self.get_object(), **data)
         return Response(CategorySerializer(category).data)
@@ -94,7 +78,7 @@ class HouseholdViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewset
             request = self.request
             return selectors.household_list(
                 request.user,
-                node=_node_param(request),
+                node=node_param(request),
                 q=request.query_params.get("q", "").strip(),
                 tag=request.query_params.get("tag", "").strip(),
             )
@@ -118,7 +102,7 @@ class HouseholdViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewset
 
     @extend_schema(request=HouseholdWriteSerializer, responses=HouseholdDetailSerializer)
     def create(self, request, *args, **kwargs):
-        data = _valid(HouseholdWriteSerializer, request)
+        data = valid(HouseholdWriteSerializer, request)
         if "address" not in data or "lon" not in data or "lat" not in data:
             raise InvalidInput(_("A new household needs an address, a longitude and a latitude."))
         household = services.household_create(
@@ -133,7 +117,7 @@ class HouseholdViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewset
 
     @extend_schema(request=HouseholdWriteSerializer, responses=HouseholdDetailSerializer)
     def partial_update(self, request, *args, **kwargs):
-        data = _valid(HouseholdWriteSerializer, request)
+        data = valid(HouseholdWriteSerializer, request)
         household = services.household_update(
             actor=request.user,
             household=self.get_object(),
@@ -171,13 +155,13 @@ class ResidentViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets
             # ID numbers and phones only from a POST body (lookup): never in a URL.
             personal_data.refuse_in_url(request.query_params)
             fake = getattr(self, "swagger_fake_view", False)  # the schema generator has no body
-            exact = _valid(ResidentLookupSerializer, request) if self.action == "lookup" and not fake else {}
+            exact = valid(ResidentLookupSerializer, request) if self.action == "lookup" and not fake else {}
             if exact and not (exact["id_number"].strip() or exact["phone"].strip()):
                 raise InvalidInput(_("Give an ID number or a phone to look up."), field="id_number")
             household = request.query_params.get("household", "")
             return selectors.resident_list(
                 request.user,
-                node=_node_param(request),
+                node=node_param(request),
                 q=request.query_params.get("q", "").strip(),
                 id_number=exact.get("id_number", "").strip(),
                 phone=exact.get("phone", "").strip(),
@@ -219,7 +203,7 @@ class ResidentViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets
 
     @extend_schema(request=ResidentWriteSerializer, responses=ResidentSerializer)
     def create(self, request, *args, **kwargs):
-        data = _valid(ResidentWriteSerializer, request)
+        data = valid(ResidentWriteSerializer, request)
         if "household" not in data or "name" not in data:
             raise InvalidInput(_("A new resident needs a household and a name."))
         household = get_object_or_404(selectors.visible_households(request.user), pk=data.pop("household"))
@@ -228,7 +212,7 @@ class ResidentViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets
 
     @extend_schema(request=ResidentWriteSerializer, responses=ResidentSerializer)
     def partial_update(self, request, *args, **kwargs):
-        data = _valid(ResidentWriteSerializer, request)
+        data = valid(ResidentWriteSerializer, request)
         data.pop("household", None)
         resident = services.resident_update(actor=request.user, resident=self.get_object(), **data)
         return Response(self._fresh(resident))
@@ -240,7 +224,7 @@ class ResidentViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets
     @action(detail=True, methods=["post"])
     def reveal(self, request, pk=None):
         """One personal-data value in full, for roles with the reveal right; logged."""
-        data = _valid(RevealSerializer, request)
+        data = valid(RevealSerializer, request)
         field = data["field"]
         value = services.personal_data_reveal(
             actor=request.user, obj=self.get_object(), field=field, reason=data["reason"]
@@ -251,7 +235,7 @@ class ResidentViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets
     @action(detail=True, methods=["post"])
     def tags(self, request, pk=None):
         """Put the resident in a special-population category."""
-        data = _valid(TagAddSerializer, request)
+        data = valid(TagAddSerializer, request)
         tag = services.resident_tag_add(actor=request.user, resident=self.get_object(), **data)
         return Response(TagSerializer(tag).data, status=201)
 
@@ -279,7 +263,7 @@ class TagViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(request=TagEndSerializer, responses=TagSerializer)
     @action(detail=True, methods=["post"])
     def end(self, request, pk=None):
-        data = _valid(TagEndSerializer, request)
+        data = valid(TagEndSerializer, request)
         tag = services.resident_tag_end(actor=request.user, tag=self.get_object(), end_date=data.get("end_date"))
         return Response(TagSerializer(tag).data)
 
@@ -289,7 +273,7 @@ class BuildingViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         qs = selectors.visible_buildings(self.request.user).order_by("id")
-        return selectors.in_node(qs, _node_param(self.request)) if self.action == "list" else qs
+        return selectors.in_node(qs, node_param(self.request)) if self.action == "list" else qs
 
     @extend_schema(parameters=[NODE])
     def list(self, request, *args, **kwargs):
@@ -297,7 +281,7 @@ class BuildingViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(request=BuildingWriteSerializer, responses=BuildingSerializer)
     def create(self, request, *args, **kwargs):
-        building = services.building_create(actor=request.user, **_valid(BuildingWriteSerializer, request))
+        building = services.building_create(actor=request.user, **valid(BuildingWriteSerializer, request))
         return Response(BuildingSerializer(building).data, status=201)
 
 
@@ -309,7 +293,7 @@ class OrganisationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet
     def get_queryset(self):
         qs = selectors.visible_organisations(self.request.user).order_by("id")
         if self.action == "list":
-            qs = selectors.in_node(qs, _node_param(self.request))
+            qs = selectors.in_node(qs, node_param(self.request))
             if kind := self.request.query_params.get("kind"):
                 qs = qs.filter(kind=kind)
         return qs
@@ -320,13 +304,13 @@ class OrganisationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet
 
     @extend_schema(request=OrganisationWriteSerializer, responses=OrganisationSerializer)
     def create(self, request, *args, **kwargs):
-        organisation = services.organisation_create(actor=request.user, **_valid(OrganisationWriteSerializer, request))
+        organisation = services.organisation_create(actor=request.user, **valid(OrganisationWriteSerializer, request))
         return Response(OrganisationSerializer(organisation).data, status=201)
 
     @extend_schema(request=RevealSerializer, responses=RevealResponse)
     @action(detail=True, methods=["post"])
     def reveal(self, request, pk=None):
-        data = _valid(RevealSerializer, request)
+        data = valid(RevealSerializer, request)
         field = data["field"]
         value = services.personal_data_reveal(
             actor=request.user, obj=self.get_object(), field=field, reason=data["reason"]

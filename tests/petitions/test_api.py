@@ -94,7 +94,7 @@ def test_list_filters_by_module_status_node_and_colour(spread, people, client_fo
     assert len(ids(client.get("/api/appeals/?module=civil-affairs&page_size=100"))) == 7
     assert ids(client.get("/api/appeals/?colour=red")) == set()
     assert client.get("/api/appeals/?status=nonsense").status_code == 400
-    assert client.get("/api/appeals/?node=999999").status_code == 400
+    assert client.get("/api/appeals/?node=999999").status_code == 404  # no such node in your area
 
 
 def test_the_list_query_count_does_not_grow_with_the_page(make_appeal, people, client_for):

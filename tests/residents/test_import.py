@@ -204,7 +204,9 @@ def test_an_id_number_typed_into_a_number_cell_is_reported_as_such(community, ca
         ("/api/residents/areas/?level=9&bbox=116,33,119,36", 400),
         ("/api/residents/areas/?level=x&bbox=116,33,119,36", 400),
         ("/api/residents/residents/?household=x&page=2", 404),
-        ("/registry/households/?node=abc&page=zz", 200),
+        # One answer to a bad ?node= everywhere (gridgov.params): 400 with a message.
+        ("/registry/households/?node=abc&page=zz", 400),
+        ("/registry/households/?node=999999", 404),
         ("/registry/map/?node=999999", 404),
     ],
 )

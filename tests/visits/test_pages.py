@@ -149,8 +149,10 @@ def test_list_pages_take_a_constant_number_of_queries(client_for, people, campai
     assert len(ctx.captured_queries) == before
 
 
-def test_bad_node_parameters_get_404_not_500(client_for, people, campaign):
-    assert client_for(people.center).get(f"/visits/campaigns/{campaign.pk}/coverage/?node=abc").status_code == 404
+def test_bad_node_parameters_get_400_and_unknown_nodes_404_not_500(client_for, people, campaign):
+    client = client_for(people.center)
+    assert client.get(f"/visits/campaigns/{campaign.pk}/coverage/?node=abc").status_code == 400
+    assert client.get(f"/visits/campaigns/{campaign.pk}/coverage/?node=999999").status_code == 404
 
 
 @pytest.mark.parametrize("model", ["campaign", "campaignassignment", "visit", "opinion", "diaryentry", "proxyservice"])
