@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gridgov.errors import Conflict, InvalidInput
+from gridgov.text import clean_text
 
 from . import geometry
 from .locator import invalidate_locator
@@ -21,12 +22,9 @@ TREE_EDITORS = STAFF_MANAGERS
 
 
 def _clean_name(name: str, what: str) -> str:
-    name = (name or "").strip()
-    if not name:
+    if not (name or "").strip():
         raise InvalidInput(_("%(what)s needs a name.") % {"what": what}, field="name")
-    if "\x00" in name or len(name) > 100:
-        raise InvalidInput(_("The name must be at most 100 characters of text."), field="name")
-    return name
+    return clean_text(name, field="name", label=_("Name"), max_length=100)
 
 
 def check_code(code: str, *, level: int, parent_code: str | None) -> str:

@@ -12,11 +12,12 @@ from django.utils.translation import gettext as _
 from accounts.roles import Role
 from accounts.scopes import require_role, scope_for
 from gridgov.errors import Conflict, InvalidInput, NotAllowed
+from gridgov.text import clean_text
 from grids.models import GridNode, Level
 from grids.selectors import post_holders
 from petitions.models import Source
 from petitions.services import appeal_create
-from petitions.services.intake import active_module, checked_photos, clean_text
+from petitions.services.intake import active_module, checked_photos
 from residents.models import Household, Resident, ResidentTag
 from residents.services import tag_next_visit_refresh
 

@@ -18,6 +18,7 @@ from PIL import Image, UnidentifiedImageError
 from accounts.roles import Role
 from accounts.scopes import require_role
 from gridgov.errors import InvalidInput, NotAllowed
+from gridgov.text import clean_text
 from grids.locator import locate
 
 from ..ids import as_id
@@ -40,20 +41,6 @@ SOURCE_ROLES = {
     Source.VISIT: (Role.CADRE, Role.GRID_MANAGER, Role.GRID_ASSISTANT, Role.COMMUNITY, Role.STREET_OFFICE),
     Source.GRID: (Role.GRID_MANAGER, Role.GRID_ASSISTANT, Role.COMMUNITY),
 }
-
-
-def clean_text(value, *, field: str, label: str, required: bool = False, max_length: int = 4000) -> str:
-    text = "" if value is None else str(value)
-    if "\x00" in text:
-        raise InvalidInput(_("%(label)s contains a NUL character.") % {"label": label}, field=field, code="nul")
-    text = text.strip()
-    if required and not text:
-        raise InvalidInput(_("%(label)s is required.") % {"label": label}, field=field, code="required")
-    if len(text) > max_length:
-        raise InvalidInput(
-            _("%(label)s is longer than %(max)d characters.") % {"label": label, "max": max_length}, field=field
-        )
-    return text
 
 
 def checked_photo(upload) -> tuple[bytes, str, int, int]:

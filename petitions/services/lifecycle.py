@@ -18,6 +18,7 @@ from accounts.models import Notification, User
 from accounts.roles import Role
 from accounts.services import notification_send
 from gridgov.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from gridgov.text import clean_text
 from grids.models import Department, GridNode, Level
 from grids.selectors import post_holders
 
@@ -36,7 +37,7 @@ from ..models import (
     Status,
 )
 from ..transitions import check_allowed
-from .intake import active_module, checked_photos, clean_text, save_photos
+from .intake import active_module, checked_photos, save_photos
 from .supervision import (
     appeal_next_check,
     slip_raise_for_repeat,

@@ -5,7 +5,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.scopes import scope_for
-from gridgov.errors import InvalidInput, NotAllowed
+from gridgov.errors import NotAllowed
+from gridgov.text import clean_text
 from grids.locator import Located, locate
 from grids.models import GridNode
 
@@ -14,14 +15,8 @@ EDIT_ACTION = gettext_lazy("edit the residents registry")
 
 
 def _text(value, *, field: str, label: str, max_length: int, required: bool = True) -> str:
-    value = str(value or "").strip()
-    if required and not value:
-        raise InvalidInput(_("%(label)s is required.") % {"label": label}, field=field)
-    if len(value) > max_length or "\x00" in value:
-        raise InvalidInput(
-            _("%(label)s must be at most %(n)d characters of text.") % {"label": label, "n": max_length}, field=field
-        )
-    return value
+    # Required unless told: the registry's fields mostly are.
+    return clean_text(value, field=field, label=label, max_length=max_length, required=required)
 
 
 def _check_in_scope(actor, unit_grid_id: int) -> None:
