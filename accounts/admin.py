@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from gridgov.admin import ReadOnlyAdmin
+
 from .models import RevealLog, User
 
 
@@ -18,7 +20,7 @@ class UserAdmin(BaseUserAdmin):
 
 
 @admin.register(RevealLog)
-class RevealLogAdmin(admin.ModelAdmin):
+class RevealLogAdmin(ReadOnlyAdmin):
     """Read-only: the log is append-only and written by the reveal service alone."""
 
     list_display = ["revealed_at", "user", "subject", "field", "reason", "content_type", "object_id"]
@@ -33,12 +35,3 @@ class RevealLogAdmin(admin.ModelAdmin):
 
         qs = super().get_queryset(request)
         return qs if scope_for(request.user).everything else qs.filter(user=request.user)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -3,18 +3,9 @@
 
 from django.contrib import admin
 
+from gridgov.admin import ReadOnlyAdmin
+
 from .models import Account, Budget, ExpenseReport, FundingRate, Period, Voucher, VoucherLine
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class VoucherLineInline(admin.TabularInline):

@@ -6,31 +6,14 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from mptt.admin import MPTTModelAdmin
 
+from gridgov.admin import ServiceAdmin, ServiceForm
 from gridgov.errors import DomainError
 
 from . import selectors, services
 from .models import Assignment, Department, GridNode
 
 
-class NoDeleteMixin:
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class ServiceFormMixin:
-    """The form's clean() writes through the service (so its refusals show as form errors);
-    the admin's own save has nothing left to do."""
-
-    def get_form(self, request, obj=None, **kwargs):
-        form = super().get_form(request, obj, **kwargs)
-        form.request_user = request.user
-        return form
-
-    def save_model(self, request, obj, form, change):
-        pass
-
-
-class GridNodeForm(forms.ModelForm):
+class GridNodeForm(ServiceForm):
     boundary = forms.JSONField(
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("GeoJSON Polygon or MultiPolygon, WGS84 longitude/latitude."),
@@ -40,28 +23,22 @@ class GridNodeForm(forms.ModelForm):
         model = GridNode
         fields = ["parent", "code", "name", "boundary"]
 
-    def clean(self):
-        data = super().clean()
-        try:
-            if self.instance.pk:
-                self.instance = services.grid_node_update(
-                    actor=self.request_user, node=self.instance, name=data.get("name"), boundary=data.get("boundary")
-                )
-            else:
-                self.instance = services.grid_node_create(
-                    actor=self.request_user,
-                    parent=data.get("parent"),
-                    name=data.get("name", ""),
-                    boundary=data.get("boundary"),
-                    code=data.get("code") or None,
-                )
-        except DomainError as exc:
-            raise forms.ValidationError(exc.message) from exc
-        return data
+    def save_through_service(self, data):
+        if self.instance.pk:
+            return services.grid_node_update(
+                actor=self.request_user, node=self.instance, name=data.get("name"), boundary=data.get("boundary")
+            )
+        return services.grid_node_create(
+            actor=self.request_user,
+            parent=data.get("parent"),
+            name=data.get("name", ""),
+            boundary=data.get("boundary"),
+            code=data.get("code") or None,
+        )
 
 
 @admin.register(GridNode)
-class GridNodeAdmin(NoDeleteMixin, ServiceFormMixin, MPTTModelAdmin):
+class GridNodeAdmin(ServiceAdmin, MPTTModelAdmin):
     form = GridNodeForm
     list_display = ["name", "code", "level", "households", "residents"]
     list_filter = ["level"]
@@ -76,8 +53,23 @@ class GridNodeAdmin(NoDeleteMixin, ServiceFormMixin, MPTTModelAdmin):
         return ["parent", "code", "households", "residents"] if obj else ["households", "residents"]
 
 
+class DepartmentForm(ServiceForm):
+    class Meta:
+        model = Department
+        fields = ["code", "name", "is_active"]
+
+    def save_through_service(self, data):
+        if self.instance.pk:
+            return services.department_update(
+                actor=self.request_user, department=self.instance, name=data.get("name", ""),
+                is_active=data.get("is_active", False),
+            )  # fmt: skip
+        return services.department_create(actor=self.request_user, code=data.get("code", ""), name=data.get("name", ""))
+
+
 @admin.register(Department)
-class DepartmentAdmin(NoDeleteMixin, admin.ModelAdmin):
+class DepartmentAdmin(ServiceAdmin):
+    form = DepartmentForm
     list_display = ["code", "name", "is_active"]
     search_fields = ["code", "name"]
 
@@ -87,44 +79,26 @@ class DepartmentAdmin(NoDeleteMixin, admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         return ["code"] if obj else []
 
-    def save_model(self, request, obj, form, change):
-        if change:
-            obj.save(update_fields=["name", "is_active"])
-        else:
-            try:
-                created = services.department_create(actor=request.user, code=obj.code, name=obj.name)
-            except DomainError as exc:
-                self.message_user(request, exc.message, messages.ERROR)
-                return
-            obj.pk = created.pk
 
-
-class AssignmentForm(forms.ModelForm):
+class AssignmentForm(ServiceForm):
     class Meta:
         model = Assignment
         fields = ["user", "role", "node", "department", "valid_from", "note"]
 
-    def clean(self):
-        data = super().clean()
-        if self.errors:
-            return data
-        try:
-            self.instance = services.assignment_start(
-                actor=self.request_user,
-                user=data["user"],
-                role=data["role"],
-                node=data.get("node"),
-                department=data.get("department"),
-                valid_from=data.get("valid_from"),
-                note=data.get("note", ""),
-            )
-        except DomainError as exc:
-            raise forms.ValidationError(exc.message) from exc
-        return data
+    def save_through_service(self, data):
+        return services.assignment_start(
+            actor=self.request_user,
+            user=data["user"],
+            role=data["role"],
+            node=data.get("node"),
+            department=data.get("department"),
+            valid_from=data.get("valid_from"),
+            note=data.get("note", ""),
+        )
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(NoDeleteMixin, ServiceFormMixin, admin.ModelAdmin):
+class AssignmentAdmin(ServiceAdmin):
     form = AssignmentForm
     list_display = ["user", "role", "node", "department", "valid_from", "valid_to"]
     list_filter = ["role"]

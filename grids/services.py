@@ -9,6 +9,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gridgov.audit import audit, audit_changes
 from gridgov.errors import Conflict, InvalidInput
 from gridgov.text import clean_text
 
@@ -225,6 +226,20 @@ def department_create(*, actor, code: str, name: str) -> Department:
     if Department.objects.filter(name=name).exists():
         raise Conflict(_("A department named %(name)s exists.") % {"name": name}, field="name")
     return Department.objects.create(code=code, name=name)
+
+
+@transaction.atomic
+def department_update(*, actor, department: Department, name: str, is_active: bool) -> Department:
+    """Rename a department or stop it taking new work; its code never changes."""
+    require_role(actor, *TREE_EDITORS, action=_("manage departments"))
+    name = _clean_name(name, _("A department"))
+    if Department.objects.filter(name=name).exclude(pk=department.pk).exists():
+        raise Conflict(_("A department named %(name)s exists.") % {"name": name}, field="name")
+    department = Department.objects.select_for_update().get(pk=department.pk)
+    changes = audit_changes(department, name=name, is_active=bool(is_active))
+    department.save(update_fields=["name", "is_active"])
+    audit(actor, "department_update", department, changes)
+    return department
 
 
 def _check_role_place(role: str, node: GridNode | None, department: Department | None) -> None:

@@ -9,6 +9,7 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
+from gridgov.admin import NoDeleteMixin, ServiceAdmin, ServiceForm
 from gridgov.errors import DomainError
 
 from . import calendar, services
@@ -17,17 +18,34 @@ from .models import Appeal, AppealEvent, CalendarDay, Open311Key, ServiceModule,
 from .services.modules import calendar_changes
 
 
-class NoDeleteMixin:
-    def has_delete_permission(self, request, obj=None):
-        return False
+class ServiceModuleForm(ServiceForm):
+    class Meta:
+        model = ServiceModule
+        fields = ["owner", "limit_days", "is_active"]
+
+    def save_through_service(self, data):
+        return services.module_update(
+            actor=self.request_user,
+            module=self.instance,
+            owner=data.get("owner"),
+            limit_days=data.get("limit_days"),
+            is_active=data.get("is_active", False),
+        )
 
 
 @admin.register(ServiceModule)
-class ServiceModuleAdmin(NoDeleteMixin, admin.ModelAdmin):
+class ServiceModuleAdmin(ServiceAdmin):
+    """A module's owner, time limit and whether it takes new appeals change through
+    `module_update` (role-checked, logged); edited on the module's page, not in the list."""
+
+    form = ServiceModuleForm
     list_display = ["number", "name", "name_en", "owner", "limit_days", "is_active"]
-    list_editable = ["owner", "limit_days", "is_active"]
     list_select_related = ["owner"]
     fields = ["number", "code", "name", "name_en", "owner", "limit_days", "is_active"]
+    readonly_fields = ["number", "code", "name", "name_en"]
+
+    def has_add_permission(self, request):
+        return False  # the 17 modules come from the data migration (module_defaults_ensure)
 
 
 @admin.register(CalendarDay)

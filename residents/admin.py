@@ -7,37 +7,10 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from accounts.scopes import scope_for
-from gridgov.errors import DomainError
+from gridgov.admin import NoDeleteMixin, ServiceAdmin, ServiceForm
 
 from . import services
 from .models import Building, Household, Organisation, Relation, Resident, ResidentTag, Sex, SpecialCategory
-
-
-class NoDeleteMixin:
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class ServiceForm(forms.ModelForm):
-    """Calls `save_through_service` in clean(), turning domain errors into form errors."""
-
-    request_user = None
-
-    def clean(self):
-        data = super().clean()
-        if self.errors:
-            return data
-        try:
-            self.instance = self.save_through_service(data)
-        except DomainError as exc:
-            raise forms.ValidationError(exc.message) from exc
-        return data
-
-    def save(self, commit=True):
-        return self.instance
-
-    def _save_m2m(self):
-        pass
 
 
 class HouseholdForm(ServiceForm):
@@ -101,19 +74,6 @@ class ResidentForm(ServiceForm):
             phone=data.get("phone", ""),
             **kwargs,
         )
-
-
-class ServiceAdmin(NoDeleteMixin, admin.ModelAdmin):
-    def get_form(self, request, obj=None, **kwargs):
-        form = super().get_form(request, obj, **kwargs)
-        form.request_user = request.user
-        return form
-
-    def save_model(self, request, obj, form, change):
-        pass  # written by the service in the form's clean()
-
-    def save_related(self, request, form, formsets, change):
-        pass
 
 
 class ResidentInline(admin.TabularInline):

@@ -27,6 +27,7 @@ from .modules import (
     calendar_missing_notify,
     module_defaults_ensure,
     module_owners_link,
+    module_update,
 )
 from .reveal import appeal_reporter_reveal
 
@@ -54,6 +55,7 @@ __all__ = [
     "calendar_missing_notify",
     "module_defaults_ensure",
     "module_owners_link",
+    "module_update",
     "open311_key_create",
     "open311_key_revoke",
 ]

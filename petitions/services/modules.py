@@ -11,12 +11,37 @@ from accounts.models import Notification
 from accounts.roles import Role
 from accounts.scopes import require_role
 from accounts.services import notification_send
+from gridgov.audit import audit, audit_changes
+from gridgov.errors import InvalidInput
 from grids.models import Department
 from grids.selectors import post_holders
 
 from .. import calendar
 from ..models import CalendarDay, ServiceModule
 from ..modules import DEFAULT_MODULES, HOLIDAYS, NOT_PUBLIC
+
+MODULE_LIMIT_DAYS = (1, 60)
+
+
+@transaction.atomic
+def module_update(
+    *, actor, module: ServiceModule, owner: Department | None, limit_days: int, is_active: bool
+) -> ServiceModule:
+    """A module's owning department, its time limit and whether it takes new appeals. The time
+    limit sets the deadline of appeals dispatched from now on; those already running keep theirs."""
+    require_role(actor, Role.ADMIN, action=_("change service modules"))
+    low, high = MODULE_LIMIT_DAYS
+    if not isinstance(limit_days, int) or not low <= limit_days <= high:
+        raise InvalidInput(
+            _("A time limit is %(low)d to %(high)d working days.") % {"low": low, "high": high}, field="limit_days"
+        )
+    if owner is not None and not owner.is_active:
+        raise InvalidInput(_("%(name)s is no longer active.") % {"name": owner.name}, field="owner")
+    module = ServiceModule.objects.select_for_update().get(pk=module.pk)
+    changes = audit_changes(module, owner=owner, limit_days=limit_days, is_active=bool(is_active))
+    module.save(update_fields=["owner", "limit_days", "is_active"])
+    audit(actor, "module_update", module, changes)
+    return module
 
 
 @transaction.atomic

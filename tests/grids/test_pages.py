@@ -146,3 +146,18 @@ def test_every_map_page_loads_the_shared_map_script_and_names_no_outside_tiles(e
         page = response.content.decode()
         assert "leaflet.js" in page and "gridgov/gridmap.js" in page, url
         assert "openstreetmap" not in page.lower(), url
+
+
+def test_a_department_is_renamed_in_the_admin_through_its_service(people, client_for):
+    from grids.models import Department
+    from tests.factories import UserFactory
+
+    department = people.department.assignments.get().department
+    root = UserFactory(username="root-dept", is_staff=True, is_superuser=True)
+    url = f"/admin/grids/department/{department.pk}/change/"
+    other = Department.objects.exclude(pk=department.pk).first()
+    if other is not None:  # a name that is taken is refused as a form error, nothing saved
+        assert client_for(root).post(url, {"name": other.name, "is_active": "on"}).status_code == 200
+    assert client_for(root).post(url, {"name": "民政局（新）", "is_active": "on"}).status_code == 302
+    department.refresh_from_db()
+    assert department.name == "民政局（新）"
