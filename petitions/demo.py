@@ -23,6 +23,7 @@ from grids.models import Assignment, Department, GridNode, Level
 from . import calendar
 from .models import HANDLING_STATUSES, Appeal, AppealEvent, CalendarDay, ServiceModule, Status, SupervisionSlip
 from .reporter import seal_reporter
+from .transitions import move_for
 
 PER_YEAR = {"paper": 100_000, "small": 300}
 # The share of appeals from callers found in the registry (the rest are passers-by, callers
@@ -278,23 +279,25 @@ def _plan(rng, *, at, now, module, unit, staff, caller, deadline, communities_of
     def step(delta_hours: float) -> datetime.datetime:
         return events[-1][1] + datetime.timedelta(hours=delta_hours)
 
-    def add(action, when, actor, to, note="", **data) -> bool:
+    def add(action, when, actor, note="", **data) -> bool:
+        """The next event, its status read from the lifecycle's table (an illegal move fails)."""
         if when >= now:
             return False
+        to = move_for(appeal.status, action).to
         events.append((action, when, actor, to, note, data))
         appeal.status = to
         return True
 
     fate = rng.random()
     if fate < 0.03 and can_merge:
-        if add("merge", step(rng.uniform(0.1, 2)), center, Status.MERGED, "重复反映"):
+        if add("merge", step(rng.uniform(0.1, 2)), center, "重复反映"):
             appeal.closed_at = events[-1][1]
         return appeal, events
     if fate < 0.07:
-        if add("reject", step(rng.uniform(0.1, 4)), center, Status.REJECTED, "不属于受理范围"):
+        if add("reject", step(rng.uniform(0.1, 4)), center, "不属于受理范围"):
             appeal.closed_at = events[-1][1]
         return appeal, events
-    if not add("register", step(rng.uniform(0.1, 3)), center, Status.REGISTERED):
+    if not add("register", step(rng.uniform(0.1, 3)), center):
         return appeal, events
 
     # Handling unit: the module's department, else the street (or one of its communities).
@@ -308,32 +311,32 @@ def _plan(rng, *, at, now, module, unit, staff, caller, deadline, communities_of
         handler = staff["community"].get(node) or staff["street"].get(street_id)
     limit = calendar.limit_days(priority, module)
     dispatched_at = step(rng.uniform(0.5, 8))
-    if not add("dispatch", dispatched_at, center, Status.DISPATCHED, unit=unit_ref):
+    if not add("dispatch", dispatched_at, center, unit=unit_ref):
         appeal.handling_department_id = appeal.handling_node_id = appeal.handling_street_id = None
         return appeal, events
     appeal.window_start, appeal.deadline = dispatched_at, deadline(dispatched_at, limit)
     reworks = rng.choices([0, 1, 2], [90, 8, 2])[0]
     stuck = rng.random() < 0.02  # a few cases left overdue, for the supervision ladder
     for round_ in range(reworks + 1):
-        if not add("sign", step(rng.uniform(0.5, 20)), handler, Status.IN_PROGRESS):
+        if not add("sign", step(rng.uniform(0.5, 20)), handler):
             return appeal, events
         if stuck:  # its slips come from the sweep (seed_supervision)
             return appeal, events
         window = (appeal.deadline - events[-1][1]).total_seconds() / 3600
         late = rng.random() < 0.08
         hours = rng.uniform(max(1, window), window + 48) if late else rng.uniform(1, max(2, window * 0.9))
-        if not add("reply", step(hours), handler, Status.REPLIED, rng.choice(REPLIES)):
+        if not add("reply", step(hours), handler, rng.choice(REPLIES)):
             return appeal, events
         appeal.reply, appeal.replied_at = events[-1][4], events[-1][1]
         if round_ < reworks:
-            if not add("rework", step(rng.uniform(4, 30)), center, Status.DISPATCHED, "现场复核未整改到位"):
+            if not add("rework", step(rng.uniform(4, 30)), center, "现场复核未整改到位"):
                 return appeal, events
             appeal.rework_count += 1
             appeal.window_start, appeal.deadline = events[-1][1], deadline(events[-1][1], limit)
-    if not add("verify", step(rng.uniform(2, 30)), center, Status.VERIFIED):
+    if not add("verify", step(rng.uniform(2, 30)), center):
         return appeal, events
     rating = rng.choice(RATINGS)
-    if add("revisit", step(rng.uniform(4, 48)), hotline, Status.CLOSED, "", rating=rating):
+    if add("revisit", step(rng.uniform(4, 48)), hotline, "", rating=rating):
         appeal.satisfaction, appeal.closed_at = rating, events[-1][1]
     return appeal, events
 

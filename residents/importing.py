@@ -27,6 +27,8 @@ from grids.models import GridNode
 
 from .models import Household, Relation, Resident, ResidentTag, SpecialCategory
 from .services import grid_counts_refresh
+from .services.households import sex_and_birth
+from .services.tags import first_visit_due
 
 # (key, header in the sheet, also accepted headers)
 COLUMNS = [
@@ -287,20 +289,10 @@ def registry_import(*, actor, node: GridNode, data: bytes, commit: bool = False)
                         _("The same ID number is on row %(r)d.") % {"r": seen_ids[parsed.number]},
                     )
                 seen_ids.setdefault(parsed.number, row_number)
-                if sex and sex != parsed.sex:
-                    err(row_number, "sex", _("The sex does not match the ID number."))
-                if birth and birth != parsed.birth_date:
-                    err(row_number, "birth_date", _("The birth date does not match the ID number."))
-                sex, birth = parsed.sex, parsed.birth_date
+            if id_number or birth is not None or not get("birth_date"):
+                sex, birth = sex_and_birth(id_number=id_number, sex=sex, birth_date=birth, today=today)
         except InvalidInput as exc:
-            err(row_number, "id_number", exc.message)
-        if not id_number:
-            if sex not in ("M", "F"):
-                err(row_number, "sex", _("Sex (男/女) is required without an ID number."))
-            if birth is None and not get("birth_date"):
-                err(row_number, "birth_date", _("The birth date is required without an ID number."))
-            elif birth and (birth > today or birth.year < 1900):
-                err(row_number, "birth_date", _("The birth date is not possible."))
+            err(row_number, exc.field if exc.field in ("sex", "birth_date") else "id_number", exc.message)
         try:
             sealed_phone = personal_data.seal_phone(get("phone"))
         except InvalidInput as exc:
@@ -381,8 +373,7 @@ def _write(actor, households: dict[str, dict], residents: list[dict]) -> None:
                 resident_id=p.pk,
                 category=c,
                 start_date=today,
-                # Never followed up: due from the day it starts, as resident_tag_add sets it.
-                next_visit_on=today,
+                next_visit_on=first_visit_due(today),
                 created_by=actor,
                 unit_grid_id=households[r["household"]]["found"].unit_grid_id,
                 community_id=households[r["household"]]["found"].community_id,

@@ -138,9 +138,12 @@ def _check_unique_id(columns: dict, *, exclude_pk: int | None = None) -> None:
         raise Conflict(_("A resident with this ID number is already registered."), field="id_number")
 
 
-def _sex_and_birth(*, id_number, sex, birth_date) -> tuple[str, datetime.date]:
-    """Sex and birth date come from the ID number when there is one, and must agree with it."""
-    parsed = personal_data.parse_id_number(id_number) if personal_data.normalise_id_number(id_number) else None
+def sex_and_birth(*, id_number, sex, birth_date, today: datetime.date | None = None) -> tuple[str, datetime.date]:
+    """Sex and birth date come from the ID number when there is one, and must agree with it
+    (the registry's rule: the services and the importer both read it here)."""
+    today = today or timezone.localdate()
+    normalised = personal_data.normalise_id_number(id_number)
+    parsed = personal_data.parse_id_number(id_number, today=today) if normalised else None
     if sex not in (None, "") and sex not in Sex.values:
         raise InvalidInput(_("Sex must be M or F."), field="sex")
     if parsed:
@@ -153,7 +156,7 @@ def _sex_and_birth(*, id_number, sex, birth_date) -> tuple[str, datetime.date]:
         raise InvalidInput(_("Sex is required when there is no ID number."), field="sex")
     if not birth_date:
         raise InvalidInput(_("The birth date is required when there is no ID number."), field="birth_date")
-    if birth_date > timezone.localdate() or birth_date.year < 1900:
+    if birth_date > today or birth_date.year < 1900:
         raise InvalidInput(_("The birth date is not possible."), field="birth_date")
     return sex, birth_date
 
@@ -177,7 +180,7 @@ def resident_create(
         raise InvalidInput(_("Unknown relation to the head: %(r)s.") % {"r": relation}, field="relation")
     if relation == Relation.HEAD and household.head_id:
         raise Conflict(_("The household already has a head."), field="relation")
-    sex, birth_date = _sex_and_birth(id_number=id_number, sex=sex, birth_date=birth_date)
+    sex, birth_date = sex_and_birth(id_number=id_number, sex=sex, birth_date=birth_date)
     columns = _personal_columns(id_number=id_number, phone=phone)
     _check_unique_id(columns)
     resident = Resident(
@@ -232,7 +235,7 @@ def resident_update(
         # With an ID number (new or kept), sex and birth date follow from it; without one they
         # are what was given, or what was stored.
         current_id = personal_data.open_value(resident.id_number_cipher) if id_number is None else id_number
-        resident.sex, resident.birth_date = _sex_and_birth(
+        resident.sex, resident.birth_date = sex_and_birth(
             id_number=current_id,
             sex=sex if sex is not None else (None if current_id else resident.sex),
             birth_date=birth_date if birth_date is not None else (None if current_id else resident.birth_date),

@@ -156,6 +156,11 @@ def category_update(
     return category
 
 
+def first_visit_due(start_date: datetime.date) -> datetime.date:
+    """A tag never followed up yet is due from the day it starts."""
+    return start_date
+
+
 @transaction.atomic
 def resident_tag_add(
     *, actor, resident: Resident, category: SpecialCategory, start_date: datetime.date | None = None, note: str = ""
@@ -180,8 +185,7 @@ def resident_tag_add(
         street_id=household.street_id,
         category=category,
         start_date=start_date,
-        # Never followed up yet: due from the day it starts.
-        next_visit_on=start_date,
+        next_visit_on=first_visit_due(start_date),
         note=_text(note, field="note", label=_("Note"), max_length=200, required=False),
         created_by=actor,
     )
