@@ -1,5 +1,8 @@
-"""The roles live beside the grid tree they are held on: grids.roles. This name stays for the
-code that imports it from here."""
+"""`accounts.roles` is `grids.roles`: the roles live beside the grid tree they read. This name stays
+(the same module object, not a copy) for the code that imports it from here."""
 
-from grids.roles import *  # noqa: F403
-from grids.roles import __all__  # noqa: F401
+import sys
+
+from grids import roles
+
+sys.modules[__name__] = roles

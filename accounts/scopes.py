@@ -1,5 +1,8 @@
-"""The scope lives beside the grid tree it reads: grids.scopes. This name stays for the code
-that imports it from here."""
+"""`accounts.scopes` is `grids.scopes`: the scopes live beside the grid tree they read. This name stays
+(the same module object, not a copy) for the code that imports it from here."""
 
-from grids.scopes import *  # noqa: F403
-from grids.scopes import __all__  # noqa: F401
+import sys
+
+from grids import scopes
+
+sys.modules[__name__] = scopes

@@ -4,13 +4,10 @@ street's books). Grid workers, communities and departments have no funding view.
 
 from accounts.roles import Role
 from accounts.scopes import scope_for
+from accounts.sections import can_read_funding, is_ledger_clerk
 
-
-def can_read_funding(user) -> bool:
-    if not user.is_authenticated:
-        return False
-    scope = scope_for(user)
-    return scope.everything or scope.has_role(Role.STREET_OFFICE)
+# The funding sections' rules are the menus' (accounts.sections): one rule, read from here too.
+__all__ = ["can_read_funding", "is_auditor", "is_ledger_clerk", "is_street_officer"]
 
 
 def is_auditor(user) -> bool:
@@ -19,9 +16,3 @@ def is_auditor(user) -> bool:
 
 def is_street_officer(user) -> bool:
     return user.is_authenticated and scope_for(user).has_role(Role.STREET_OFFICE)
-
-
-def is_ledger_clerk(user) -> bool:
-    from .services.ledger import LEDGER_CLERKS
-
-    return user.is_authenticated and (user.is_superuser or scope_for(user).has_role(*LEDGER_CLERKS))

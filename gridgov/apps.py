@@ -1,6 +1,6 @@
 from importlib import import_module
 
-from django.apps import apps
+from django.apps import AppConfig, apps
 from django.contrib.admin.apps import SimpleAdminConfig
 from django.utils.module_loading import module_has_submodule
 
@@ -18,3 +18,11 @@ class GridGovAdminConfig(SimpleAdminConfig):
         for app_config in apps.get_app_configs():
             if app_config.name != "leaflet" and module_has_submodule(app_config.module, "admin"):
                 import_module(f"{app_config.name}.admin")
+
+
+class GridGovConfig(AppConfig):
+    """The project package as an app: its management commands (the seeding orchestration,
+    `seed_district`, which reaches every domain app) live here so no base app imports a domain."""
+
+    name = "gridgov"
+    verbose_name = "GridGov"

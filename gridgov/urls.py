@@ -4,9 +4,12 @@ from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from gridgov import views as gridgov_views
 from gridgov.files import serve_file
 
 urlpatterns = [
+    # The grid worker's phone home gathers visits and appeals: a project page, not the tree's.
+    path("my/", gridgov_views.worker_home, name="grid-worker-home"),
     path("", include("grids.urls")),
     path("appeals/", include("petitions.urls")),
     path("open311/v2/", include("petitions.open311.urls")),

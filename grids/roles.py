@@ -58,17 +58,5 @@ REGISTRY_EDITORS = frozenset({Role.COMMAND_CENTER, Role.ADMIN, Role.COMMUNITY, R
 # Who edits the special-population categories and their follow-up rules.
 CATEGORY_EDITORS = frozenset({Role.COMMAND_CENTER, Role.ADMIN})
 
-__all__ = [
-    "BASE_GRID",
-    "CATEGORY_EDITORS",
-    "COMMUNITY",
-    "DEPARTMENT_ROLES",
-    "DISTRICT",
-    "REGISTRY_EDITORS",
-    "REVEAL_PERSONAL_DATA",
-    "ROLE_LEVELS",
-    "STAFF_MANAGERS",
-    "STREET",
-    "UNIT_GRID",
-    "Role",
-]  # fmt: skip
+# Who keeps the funding ledger: makes, posts, reverses and discards vouchers, closes months.
+LEDGER_CLERKS = (Role.COMMAND_CENTER, Role.ADMIN)

@@ -182,9 +182,3 @@ class LocatedQuerySet(models.QuerySet):
 
     def in_node(self, node: GridNode | None):
         return self if node is None else self.filter(in_node_q(node))
-
-
-__all__ = [
-    "ALL_ROWS", "EVERYTHING", "LocatedQuerySet", "Scope", "ScopeNode", "compute_scope", "in_node_q", "require_role",
-    "scope_for",
-]  # fmt: skip

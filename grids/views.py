@@ -5,13 +5,11 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
-from accounts import sections
-from accounts.sections import section_page
-
-from . import selectors
+from . import sections, selectors
 from .models import Level
 from .roles import Role
 from .scopes import scope_for
+from .sections import section_page
 
 # Where each role starts its day: the first of its roles in this order wins (a user holding
 # two posts starts at the more central one). Each target is a section the role may open.
@@ -60,39 +58,6 @@ def grid_home(request):
     if len(roots) == 1:
         return redirect("grid-node", pk=roots[0].pk)
     return render(request, "grids/home.html", {"roots": roots})
-
-
-WORKER_ROWS = 8
-
-
-@section_page("grid-worker-home")
-def worker_home(request):
-    """The grid worker's phone home (网格员工作台): who is due a follow-up visit in their grid,
-    the appeals of their grid still being handled, their own recent reports, and a button to
-    report. A fixed number of queries (two per list)."""
-    from petitions import selectors as appeals
-    from petitions.models import HANDLING_STATUSES, Status
-    from visits import selectors as visits
-
-    user = request.user
-    due = visits.due_visits(user)
-    waiting = (
-        appeals.appeal_list(user)
-        .filter(scope_for(user).located_q(), status__in=[Status.RECEIVED, Status.REGISTERED, *HANDLING_STATUSES])
-        .order_by("deadline", "created_at", "id")
-    )
-    mine = appeals.appeal_list(user).filter(created_by=user).order_by("-created_at", "-id")
-    return render(
-        request,
-        "grids/worker_home.html",
-        {
-            "due": due[:WORKER_ROWS],
-            "due_count": due.count(),
-            "waiting": waiting[:WORKER_ROWS],
-            "waiting_count": waiting.count(),
-            "mine": mine[:WORKER_ROWS],
-        },
-    )
 
 
 @login_required

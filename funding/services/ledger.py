@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.roles import Role
+from accounts.roles import LEDGER_CLERKS
 from accounts.scopes import require_role
 from gridgov.errors import Conflict, InvalidInput, NotAllowed
 from grids.models import GridNode, Level
@@ -33,7 +33,6 @@ from ..models import (
 
 # Who makes and posts district vouchers (allocations, adjustments, reversals) and closes
 # months. Auditors are not among them: they change nothing outside their review.
-LEDGER_CLERKS = (Role.COMMAND_CENTER, Role.ADMIN)
 
 FUND_CODE = "1001"
 ALLOCATION_CODE = "1101"

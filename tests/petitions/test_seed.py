@@ -28,7 +28,7 @@ def test_the_seed_step_makes_appeals_with_timelines_and_a_demo_key(district):
 
 
 def test_seed_district_seeds_appeals_after_the_households_they_link_to():
-    from grids.management.commands.seed_district import STEPS
+    from gridgov.management.commands.seed_district import STEPS
 
     labels = [label for label, _step in STEPS]
     assert ("appeals", demo.seed_appeals) in STEPS
