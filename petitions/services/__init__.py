@@ -1,11 +1,11 @@
 """Every write of the appeals app. Pages, the API, Open311, the admin, commands and the seed
 call these; none re-implements them."""
 
+from .extensions import appeal_decide_extension, appeal_request_extension
 from .intake import appeal_create
 from .keys import open311_key_create, open311_key_revoke
 from .lifecycle import (
     appeal_add_photos,
-    appeal_decide_extension,
     appeal_dispatch,
     appeal_dispatch_down,
     appeal_merge,
@@ -13,7 +13,6 @@ from .lifecycle import (
     appeal_reject,
     appeal_reopen,
     appeal_reply,
-    appeal_request_extension,
     appeal_return,
     appeal_return_visit,
     appeal_rework,

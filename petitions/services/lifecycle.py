@@ -30,8 +30,6 @@ from ..models import (
     Appeal,
     AppealEvent,
     Colour,
-    ExtensionRequest,
-    ExtensionStatus,
     Rating,
     ServiceModule,
     Status,
@@ -41,7 +39,6 @@ from .intake import active_module, checked_photos, save_photos
 from .supervision import (
     appeal_next_check,
     slip_raise_for_repeat,
-    slips_close_blue_for_extension,
     slips_close_with_appeal,
 )
 
@@ -322,61 +319,6 @@ def appeal_return(*, actor, appeal: Appeal | int, reason: str) -> Appeal:
 def appeal_transfer(*, actor, appeal: Appeal | int, reason: str) -> Appeal:
     """转办: signed, but another unit's matter; back to the command center for re-dispatch."""
     return _send_back(actor, appeal, "transfer", reason)
-
-
-@transaction.atomic
-def appeal_request_extension(*, actor, appeal: Appeal | int, days: int, reason: str) -> ExtensionRequest:
-    """申请延期: asked before the deadline; the command center decides."""
-    appeal = _locked(appeal)
-    check_allowed(actor, appeal, "request_extension")
-    try:
-        days = int(days)
-    except (TypeError, ValueError):
-        raise InvalidInput(_("The extension is a whole number of working days."), field="days") from None
-    if not 1 <= days <= MAX_EXTENSION_DAYS:
-        raise InvalidInput(_("An extension is 1 to %(n)d working days.") % {"n": MAX_EXTENSION_DAYS}, field="days")
-    reason = _note(reason, required=True, label=_("The reason"))
-    if appeal.deadline and appeal.deadline < timezone.now():
-        raise Conflict(_("The deadline has passed; an extension must be asked for before it."), code="too_late")
-    if appeal.extensions.filter(status=ExtensionStatus.PENDING).exists():
-        raise Conflict(_("An extension request is already waiting for a decision."), code="pending_extension")
-    request = ExtensionRequest.objects.create(
-        appeal=appeal, days=days, reason=reason, requested_by=actor, old_deadline=appeal.deadline
-    )
-    appeal.save(update_fields=["updated_at"])
-    event = _event(appeal, actor=actor, action="request_extension", from_status=appeal.status, note=reason,
-                   days=days, request=request.pk)  # fmt: skip
-    _notify(appeal, event, _center_staff(), Notification.Kind.OTHER, _("extension requested"))
-    _after_commit(appeal, "request_extension")
-    return request
-
-
-@transaction.atomic
-def appeal_decide_extension(*, actor, appeal: Appeal | int, approve: bool, note: str = "") -> Appeal:
-    """审批延期: approved, the deadline moves by the days asked (from the old deadline)."""
-    appeal = _locked(appeal)
-    check_allowed(actor, appeal, "decide_extension")
-    note = _note(note)
-    request = appeal.extensions.filter(status=ExtensionStatus.PENDING).first()
-    if request is None:
-        raise Conflict(_("No extension request is waiting for a decision."), code="no_pending_extension")
-    now = timezone.now()
-    request.status = ExtensionStatus.APPROVED if approve else ExtensionStatus.REFUSED
-    request.decided_by, request.decided_at = actor, now
-    fields = ["updated_at"]
-    if approve:
-        start = appeal.deadline or now
-        request.new_deadline = calendar.add_working_days_from(start, request.days)
-        fields += _set_deadline(appeal, request.new_deadline, start)
-        slips_close_blue_for_extension(actor=actor, appeal=appeal)
-        fields += appeal_next_check(appeal, now=now)
-    request.save(update_fields=["status", "decided_by", "decided_at", "new_deadline"])
-    appeal.save(update_fields=fields)
-    _event(appeal, actor=actor, action="decide_extension", from_status=appeal.status, note=note,
-           approved=bool(approve), days=request.days, old_deadline=_iso(request.old_deadline),
-           deadline=_iso(appeal.deadline))  # fmt: skip
-    _after_commit(appeal, "decide_extension")
-    return appeal
 
 
 @transaction.atomic

@@ -3,7 +3,7 @@ import random
 import pytest
 
 from grids import demo as grids_demo
-from petitions import demo
+from petitions import demo, demo_supervision
 from petitions.models import Appeal, AppealEvent, Open311Key, ServiceModule, Status
 
 pytestmark = pytest.mark.django_db
@@ -33,7 +33,7 @@ def test_seed_district_seeds_appeals_after_the_households_they_link_to():
     labels = [label for label, _step in STEPS]
     assert ("appeals", demo.seed_appeals) in STEPS
     assert labels.index("households and residents") < labels.index("appeals")
-    assert ("supervision slips", demo.seed_supervision) in STEPS
+    assert ("supervision slips", demo_supervision.seed_supervision) in STEPS
     assert labels.index("appeals") < labels.index("supervision slips")
 
 
@@ -49,7 +49,7 @@ def test_seeded_appeals_have_the_slips_the_rule_calls_for_and_a_second_sweep_iss
     ctx = grids_demo.SeedContext(rng=random.Random(3), scale="small")
     grids_demo.seed_departments(ctx)
     demo.seed_appeals(ctx)
-    demo.seed_supervision(ctx)
+    demo_supervision.seed_supervision(ctx)
     # Time moved forward a week: the sweep catches up, and a second run issues nothing.
     later = timezone.now() + datetime.timedelta(days=7)
     slips_issue_due(now=later, limit=10_000)

@@ -12,6 +12,7 @@ from gridgov.errors import DomainError
 from grids import demo
 from grids.models import GridNode
 from petitions import demo as petitions_demo
+from petitions import demo_supervision
 from residents import demo as registry_demo
 from visits import demo as visits_demo
 
@@ -27,7 +28,7 @@ STEPS = [
     ("funding", seed_funding),
     ("visits", visits_demo.seed_visits),
     # Last: the sweep sees every appeal, including the opinions the visits registered.
-    ("supervision slips", petitions_demo.seed_supervision),
+    ("supervision slips", demo_supervision.seed_supervision),
     # After the slips: the scores count them.
     ("assessment", assessment_demo.seed_assessment),
 ]
