@@ -25,7 +25,7 @@ TREE_EDITORS = STAFF_MANAGERS
 def _clean_name(name: str, what: str) -> str:
     if not (name or "").strip():
         raise InvalidInput(_("%(what)s needs a name.") % {"what": what}, field="name")
-    return clean_text(name, field="name", label=_("Name"), max_length=100)
+    return clean_text(name, field="name", label=what, max_length=100)
 
 
 def check_code(code: str, *, level: int, parent_code: str | None) -> str:
