@@ -8,7 +8,6 @@ Seeds the demo district at the scale asked unless it is there (paper: 100,000 ap
 Prints a Markdown table to paste into docs/benchmarks.md.
 """
 
-import argparse
 import base64
 import datetime
 import json
@@ -22,7 +21,7 @@ import threading
 import time
 import urllib.request
 
-from common import ROOT, count_queries, ensure_seeded, machine, setup_django, timed
+from common import ROOT, analyze, bench_parser, count_queries, ensure_seeded, machine, setup_django, timed
 
 # The in-process client and the gunicorn workers must sign sessions with the same key.
 os.environ.setdefault("SECRET_KEY", "bench-only-" + secrets.token_urlsafe(24))
@@ -122,9 +121,7 @@ def intake_throughput(user, url_env: str, total: int, threads: int, points, modu
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--scale", default="paper", choices=["small", "paper"])
-    parser.add_argument("--reseed", action="store_true")
+    parser = bench_parser(scale="paper")
     parser.add_argument("--requests", type=int, default=400, help="appeals to POST in the intake run")
     parser.add_argument("--threads", type=int, default=4)
     args = parser.parse_args()
@@ -138,13 +135,8 @@ def main():
     from petitions.models import Appeal, AppealEvent, ServiceModule
 
     seed_seconds = ensure_seeded(args.scale, reseed=args.reseed)
-    from django.db import connection
 
-    if connection.vendor == "postgresql":
-        # Fresh bulk-loaded tables have no statistics until autovacuum gets to them; measure
-        # the steady state a running server is in, not the minutes after a seed.
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+    analyze()
     User = get_user_model()
     appeals, events = Appeal.objects.count(), AppealEvent.objects.count()
 

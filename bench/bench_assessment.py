@@ -10,10 +10,9 @@ transaction that is rolled back, so every repetition scores the same unscored pe
 Prints a Markdown table for docs/benchmarks.md.
 """
 
-import argparse
 import datetime
 
-from common import count_queries, ensure_seeded, machine, setup_django, timed
+from common import analyze, bench_parser, count_queries, ensure_seeded, machine, setup_django, timed
 
 
 class Rollback(Exception):
@@ -21,15 +20,12 @@ class Rollback(Exception):
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--scale", choices=["small", "paper"], default="paper")
-    parser.add_argument("--reseed", action="store_true")
-    parser.add_argument("--repeat", type=int, default=5)
+    parser = bench_parser(scale="paper", repeat=5)
     args = parser.parse_args()
     url = setup_django()
     seeded = ensure_seeded(args.scale, args.reseed)
 
-    from django.db import connection, transaction
+    from django.db import transaction
     from django.utils import timezone
 
     from assessment import indicators, services
@@ -37,9 +33,7 @@ def main() -> None:
     from grids.models import Assignment
     from petitions.models import Appeal
 
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+    analyze()
     services.rules_default_ensure()
     scored = set(Period.objects.filter(status=PeriodStatus.CLOSED).values_list("label", flat=True))
     today = timezone.localdate()

@@ -17,36 +17,10 @@ import sys
 import time
 from pathlib import Path
 
-from common import machine
+from common import machine, setup_django
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-
-
-def setup(url: str) -> None:
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_DEBUG", "1")
-    os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gridgov.settings")
-    (ROOT / "var").mkdir(exist_ok=True)
-    if url.startswith("postgres"):
-        import psycopg2
-        from psycopg2 import sql
-
-        base, name = url.rsplit("/", 1)
-        connection = psycopg2.connect(f"{base}/postgres")
-        connection.autocommit = True
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-            if not cursor.fetchone():
-                cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-        connection.close()
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
 
 
 def timed(fn, runs: int) -> tuple[float, int]:
@@ -70,7 +44,7 @@ def main() -> None:
     parser.add_argument("--postings", type=int, default=500)
     args = parser.parse_args()
     url = os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{ROOT / 'var' / 'bench_funding.sqlite3'}")
-    setup(url)
+    setup_django(url)
 
     from django.conf import settings
     from django.contrib.auth import get_user_model

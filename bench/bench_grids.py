@@ -6,18 +6,15 @@
 Prints a Markdown table to paste into docs/benchmarks.md.
 """
 
-import argparse
 import datetime
 import random
 import time
 
-from common import count_queries, ensure_seeded, machine, setup_django, timed
+from common import bench_parser, count_queries, ensure_seeded, machine, setup_django, timed
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--reseed", action="store_true", help="seed again even if the district is there")
-    parser.add_argument("--scale", default="small", choices=["small", "paper"])
+    parser = bench_parser(scale="small")
     args = parser.parse_args()
     url = setup_django()
 

@@ -23,6 +23,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from common import setup_django  # noqa: E402  (after the path is set)
+
 # Viewports, as a map shows them at 1280 × 860 px: (label, width in degrees of longitude).
 VIEWPORTS = [
     ("zoom 17 (a few buildings)", 0.008),
@@ -31,21 +33,6 @@ VIEWPORTS = [
     ("zoom 12 (a street)", 0.24),
     ("zoom 10 (the district)", 0.9),
 ]
-
-
-def setup_django() -> str:
-    url = os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{ROOT / 'var' / 'bench.sqlite3'}")
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_DEBUG", "1")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gridgov.settings")
-    (ROOT / "var").mkdir(exist_ok=True)
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-    return url
 
 
 def machine() -> str:

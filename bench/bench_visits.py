@@ -8,24 +8,18 @@ Seeds the demo district at the scale asked unless it is there (paper: a campaign
 household of the district with 3,686 cadres). Prints a Markdown table for docs/benchmarks.md.
 """
 
-import argparse
-
-from common import count_queries, ensure_seeded, machine, setup_django, timed
+from common import analyze, bench_parser, count_queries, ensure_seeded, machine, setup_django, timed
 
 DUE_PAGE = 50  # the due page's and the API's page size
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--scale", choices=["small", "paper"], default="paper")
-    parser.add_argument("--reseed", action="store_true")
-    parser.add_argument("--repeat", type=int, default=15)
+    parser = bench_parser(scale="paper", repeat=15)
     args = parser.parse_args()
     url = setup_django()
     seeded = ensure_seeded(args.scale, args.reseed)
 
     from django.contrib.auth import get_user_model
-    from django.db import connection
     from django.test import Client
 
     from accounts.roles import Role
@@ -33,9 +27,7 @@ def main() -> None:
     from visits import selectors
     from visits.models import Campaign, CampaignAssignment, Visit
 
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+    analyze()
     User = get_user_model()
     campaign = Campaign.objects.order_by("pk").first()
     center = User.objects.get(username="center")

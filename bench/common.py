@@ -5,6 +5,7 @@ PostgreSQL: BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/gridgov_bench 
 missing). The demo district is seeded there once, at the scale asked for, and reused.
 """
 
+import argparse
 import os
 import platform
 import statistics
@@ -17,10 +18,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 
-def setup_django() -> str:
-    url = os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{ROOT / 'var' / 'bench.sqlite3'}")
+def setup_django(url: str | None = None) -> str:
+    url = url or os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{ROOT / 'var' / 'bench.sqlite3'}")
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_DEBUG", "1")
+    os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gridgov.settings")
     (ROOT / "var").mkdir(exist_ok=True)
     if url.startswith("postgres"):
@@ -91,3 +93,23 @@ def machine() -> str:
         pass
     memory = subprocess.run(["free", "-g"], capture_output=True, text=True).stdout.split("\n")[1].split()[1]
     return f"{os.cpu_count()} cores, {cpu}, {memory} GiB, Python {platform.python_version()}"
+
+
+def bench_parser(*, scale: str = "paper", repeat: int | None = None) -> argparse.ArgumentParser:
+    """The options every benchmark over the demo district takes (add your own to it)."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--scale", choices=["small", "paper"], default=scale)
+    parser.add_argument("--reseed", action="store_true", help="seed again even if the district is there")
+    if repeat is not None:
+        parser.add_argument("--repeat", type=int, default=repeat)
+    return parser
+
+
+def analyze() -> None:
+    """Fresh bulk-loaded tables have no statistics until autovacuum gets to them; measure the
+    steady state a running server is in, not the minutes after a seed."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
