@@ -314,24 +314,30 @@ def expense_report_approve(*, actor, report: ExpenseReport, comment: str = "") -
     return report
 
 
+def _open_missing_drafts(year: int, month: int) -> None:
+    """A draft for each street with a budget that has not started the month's report (the
+    unique constraint makes a second run, or a race, a no-op)."""
+    from ..models import Budget
+
+    have = set(ExpenseReport.objects.filter(year=year, month=month).values_list("street_id", flat=True))
+    missing = Budget.objects.filter(year=year).exclude(street_id__in=have).values_list("street_id", flat=True)
+    ExpenseReport.objects.bulk_create(
+        [ExpenseReport(street_id=sid, year=year, month=month, due_date=due_date(year, month)) for sid in missing],
+        ignore_conflicts=True,
+    )
+
+
 @transaction.atomic
 def expense_reports_mark_late(*, today: datetime.date | None = None) -> list[ExpenseReport]:
     """Flag every report not submitted by its due date, opening a draft for any street
     with a budget that has not started last month's report. Safe to run again: a report
     is flagged once (late_since is set once), and opened once (the unique constraint).
     Returns the reports newly found late; their notice goes out after commit."""
-    from ..models import Budget
 
     today = today or timezone.localdate()
     last_month_end = today.replace(day=1) - datetime.timedelta(days=1)
     if today > due_date(last_month_end.year, last_month_end.month):
-        year, month = last_month_end.year, last_month_end.month
-        have = set(ExpenseReport.objects.filter(year=year, month=month).values_list("street_id", flat=True))
-        missing = Budget.objects.filter(year=year).exclude(street_id__in=have).values_list("street_id", flat=True)
-        ExpenseReport.objects.bulk_create(
-            [ExpenseReport(street_id=sid, year=year, month=month, due_date=due_date(year, month)) for sid in missing],
-            ignore_conflicts=True,
-        )
+        _open_missing_drafts(last_month_end.year, last_month_end.month)
     late = list(
         ExpenseReport.objects.select_for_update()
         .filter(due_date__lt=today, late_since__isnull=True, first_submitted_at__isnull=True)
@@ -354,18 +360,12 @@ def expense_reports_remind(*, today: datetime.date | None = None) -> list[Expens
     draft for a street with a budget that has not started last month's report. Each report
     is reminded once (reminded_on is set once). Returns those reminded now; their notice
     goes out after commit."""
-    from ..models import Budget
 
     today = today or timezone.localdate()
     last_month_end = today.replace(day=1) - datetime.timedelta(days=1)
     year, month = last_month_end.year, last_month_end.month
     if today <= due_date(year, month) <= today + datetime.timedelta(days=REMIND_DAYS_BEFORE):
-        have = set(ExpenseReport.objects.filter(year=year, month=month).values_list("street_id", flat=True))
-        missing = Budget.objects.filter(year=year).exclude(street_id__in=have).values_list("street_id", flat=True)
-        ExpenseReport.objects.bulk_create(
-            [ExpenseReport(street_id=sid, year=year, month=month, due_date=due_date(year, month)) for sid in missing],
-            ignore_conflicts=True,
-        )
+        _open_missing_drafts(year, month)
     due = list(
         ExpenseReport.objects.select_for_update()
         .filter(
