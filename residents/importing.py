@@ -10,7 +10,9 @@ both call: it checks every row and reports every bad one (row number, column, re
 import datetime
 import io
 import re
+import zipfile
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
@@ -89,6 +91,30 @@ class ImportReport:
         return not self.errors
 
 
+def staging_dir() -> Path:
+    """Where an uploaded sheet waits between its check and the confirmation (MEDIA_ROOT/imports)."""
+    path = Path(settings.MEDIA_ROOT) / "imports"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def staged_imports_expire(*, older_than: datetime.timedelta | None = None) -> int:
+    """Delete staged sheets nobody confirmed (an abandoned check, a closed browser): they hold
+    residents' ID numbers and phones. Returns how many were deleted. Safe to run twice."""
+    if older_than is None:
+        older_than = datetime.timedelta(hours=settings.GRIDGOV_IMPORT_STAGED_HOURS)
+    cutoff = (timezone.now() - older_than).timestamp()
+    removed = 0
+    for path in staging_dir().iterdir():
+        try:
+            if path.is_file() and path.stat().st_mtime < cutoff:
+                path.unlink()
+                removed += 1
+        except FileNotFoundError:  # confirmed (and deleted) meanwhile
+            continue
+    return removed
+
+
 def template_workbook() -> bytes:
     """The sheet to fill in: headers, an example household of two, and notes."""
     wb = xlsx.workbook(write_only=False)
@@ -135,18 +161,68 @@ def _cell(value) -> str:
     return str(value).strip()
 
 
-def _read_rows(data: bytes) -> tuple[dict[str, int], list[tuple[int, tuple]]]:
+def _too_large(message: str, code: str) -> InvalidInput:
+    return InvalidInput(message, field="file", code=code)
+
+
+def check_archive(data: bytes) -> None:
+    """Refuse a workbook that would exhaust the worker before any of it is parsed.
+
+    An .xlsx is a zip archive. Its central directory (read here, and nothing else: no member is
+    decompressed) declares each member's compressed and uncompressed size; a zip bomb shows
+    itself there as a huge total or an extreme ratio (3 million empty rows or one 400 MB string
+    fit in ~400 KB). Python's zipfile never inflates a member past its declared size, so a
+    directory that understates the sizes cannot get more through openpyxl than this check saw."""
     if len(data) > settings.GRIDGOV_IMPORT_MAX_BYTES:
-        raise InvalidInput(
+        raise _too_large(
             _("The file is larger than %(mb)d MB; split it by community.")
             % {"mb": settings.GRIDGOV_IMPORT_MAX_BYTES // (1024 * 1024)},
-            field="file",
-            code="too_large",
+            "too_large",
         )
     try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as exc:
+        raise InvalidInput(
+            _("The file is not a readable .xlsx workbook (%(error)s).") % {"error": type(exc).__name__},
+            field="file",
+            code="unreadable",
+        ) from exc
+    limit = settings.GRIDGOV_IMPORT_MAX_UNCOMPRESSED
+    if len(members) > settings.GRIDGOV_IMPORT_MAX_MEMBERS or sum(m.file_size for m in members) > limit:
+        raise _too_large(
+            _("The workbook unpacks to more than %(mb)d MB; split it by community.") % {"mb": limit // (1024 * 1024)},
+            "too_large_unpacked",
+        )
+    ratio = settings.GRIDGOV_IMPORT_MAX_RATIO
+    for member in members:
+        # Small members compress well for honest reasons (a repeated style); the ratio matters
+        # only once a member is big enough to hurt.
+        if member.file_size > 1024 * 1024 and member.file_size > ratio * max(member.compress_size, 1):
+            raise _too_large(
+                _(
+                    "The workbook is compressed more than %(ratio)d times (%(member)s): it holds masses "
+                    "of empty rows or repeated text. Copy only the filled rows into the template."
+                )
+                % {"ratio": ratio, "member": member.filename[:60]},
+                "compression_ratio",
+            )
+
+
+def _read_rows(data: bytes) -> tuple[dict[str, int], list[tuple[int, tuple]]]:
+    check_archive(data)
+    max_rows = settings.GRIDGOV_IMPORT_MAX_ROWS
+    max_chars = settings.GRIDGOV_IMPORT_MAX_CELL_CHARS
+    too_many_rows = _too_large(_("The sheet has more than %(n)d rows; split it.") % {"n": max_rows}, "too_many_rows")
+    try:
+        # Read-only mode streams the sheet row by row instead of building it in memory.
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         ws = wb.worksheets[0]
-        rows = ws.iter_rows(values_only=True)
+        # The sheet's declared dimension first (cheap); the row count below holds when it lies.
+        declared = ws.max_row if isinstance(ws.max_row, int) else 0
+        if declared > max_rows + 1:
+            raise too_many_rows
+        rows = ws.iter_rows(values_only=True, max_col=settings.GRIDGOV_IMPORT_MAX_COLUMNS)
         header = next(rows, None)
         if header is None:
             raise InvalidInput(_("The sheet is empty."), field="file")
@@ -163,15 +239,18 @@ def _read_rows(data: bytes) -> tuple[dict[str, int], list[tuple[int, tuple]]]:
             )
         body = []
         for number, row in enumerate(rows, start=2):
+            # Empty rows count too: a million of them cost as much time as filled ones.
+            if number > max_rows + 1:
+                raise too_many_rows
             if all(v is None or _cell(v) == "" for v in row):
                 continue
+            for v in row:
+                if isinstance(v, str) and len(v) > max_chars:
+                    raise _too_large(
+                        _("Row %(row)d holds a cell of more than %(n)d characters.") % {"row": number, "n": max_chars},
+                        "cell_too_long",
+                    )
             body.append((number, row))
-            if len(body) > settings.GRIDGOV_IMPORT_MAX_ROWS:
-                raise InvalidInput(
-                    _("The sheet has more than %(n)d rows; split it.") % {"n": settings.GRIDGOV_IMPORT_MAX_ROWS},
-                    field="file",
-                    code="too_many_rows",
-                )
         wb.close()
         return lookup, body
     except DomainError:

@@ -3,9 +3,7 @@ household and resident pages, the reveal of one value, and the Excel import with
 confirm step. Reads go through the selectors (scoped), writes through the services."""
 
 import uuid
-from pathlib import Path
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -27,7 +25,7 @@ from grids.selectors import root_nodes, visible_nodes
 
 from . import exporting, history, selectors, services
 from .forms import ImportForm
-from .importing import registry_import, template_workbook
+from .importing import registry_import, staging_dir, template_workbook
 from .models import Household, Resident
 
 PAGE_SIZE = 50
@@ -207,12 +205,6 @@ def resident_reveal(request, pk: int):
 # ---- Import ----
 
 
-def _import_dir() -> Path:
-    path = Path(settings.MEDIA_ROOT) / "imports"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
 @section_page("registry-import")
 def import_template(request):
     return _xlsx(template_workbook(), "registry_template.xlsx")
@@ -233,7 +225,7 @@ def import_page(request):
             messages.error(request, _("That import has expired; upload the file again."))
             return redirect("registry-import")
         node = get_object_or_404(visible_nodes(request.user).defer("boundary"), pk=pending[token]["node"])
-        path = _import_dir() / f"{token}.xlsx"
+        path = staging_dir() / f"{token}.xlsx"
         try:
             report = registry_import(actor=request.user, node=node, data=path.read_bytes(), commit=True)
         except (DomainError, OSError) as exc:
@@ -262,7 +254,7 @@ def import_page(request):
             if report.ok:
                 # Kept on disk for the confirm step; the session says whose it is and for which node.
                 token = uuid.uuid4().hex
-                (_import_dir() / f"{token}.xlsx").write_bytes(data)
+                (staging_dir() / f"{token}.xlsx").write_bytes(data)
                 pending = request.session.get("registry_import", {})
                 pending[token] = {"node": node.pk}
                 request.session["registry_import"] = pending

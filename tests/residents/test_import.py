@@ -1,4 +1,6 @@
+import datetime
 import io
+import zipfile
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -8,6 +10,7 @@ from gridgov.errors import InvalidInput, NotAllowed
 from grids.models import GridNode, Level
 from residents.importing import COLUMNS, registry_import, template_workbook
 from residents.models import Household, Resident, ResidentTag
+from tests.xlsx_bombs import crafted_workbook, million_empty_rows, one_huge_string
 
 from .conftest import point_in
 
@@ -226,3 +229,98 @@ def test_bad_household_input_gets_a_400(district, people, client_for, data):
     response = client_for(people.center).post("/api/residents/households/", data)
     assert response.status_code == 400
     assert not Household.objects.exists()
+
+
+# ---- Exhaustion: zip bombs and oversized sheets are refused before openpyxl parses ----
+
+
+@pytest.fixture
+def parsing_forbidden(monkeypatch):
+    """Any call into openpyxl fails the test: the refusal must come from the zip directory."""
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("openpyxl was asked to parse a file that should have been refused")
+
+    monkeypatch.setattr("residents.importing.load_workbook", refuse)
+
+
+def test_three_million_empty_rows_are_refused_from_the_zip_directory_alone(community, parsing_forbidden):
+    data = crafted_workbook(million_empty_rows(3_000_000))
+    assert len(data) < 1024 * 1024  # the attack's shape: a small upload
+    with pytest.raises(InvalidInput, match="compressed more than 100 times") as refused:
+        registry_import(actor=None, node=community, data=data)
+    assert refused.value.code == "compression_ratio"
+
+
+def test_a_400_mb_string_is_refused_from_the_zip_directory_alone(community, parsing_forbidden):
+    data = crafted_workbook(one_huge_string(400))
+    assert len(data) < 1024 * 1024
+    with pytest.raises(InvalidInput, match="unpacks to more than"):
+        registry_import(actor=None, node=community, data=data)
+
+
+def test_a_member_compressed_beyond_the_ratio_is_refused(community, parsing_forbidden):
+    data = crafted_workbook(one_huge_string(5))  # 5 MB of one letter: under the total, far past 100×
+    with pytest.raises(InvalidInput, match="compressed more than 100 times") as refused:
+        registry_import(actor=None, node=community, data=data)
+    assert refused.value.code == "compression_ratio"
+
+
+def test_the_refusal_reads_only_the_zip_directory(community, monkeypatch):
+    from residents import importing
+
+    data = crafted_workbook(million_empty_rows(3_000_000))
+    opened = []
+    monkeypatch.setattr(zipfile.ZipFile, "open", lambda self, *a, **k: opened.append(a) or 1 / 0)
+    with pytest.raises(InvalidInput):
+        importing.check_archive(data)
+    assert opened == []  # no member was decompressed
+
+
+def test_a_bomb_is_refused_in_chinese(community, parsing_forbidden):
+    from django.utils import translation
+
+    with translation.override("zh-hans"), pytest.raises(InvalidInput) as refused:
+        registry_import(actor=None, node=community, data=crafted_workbook(one_huge_string(60)))
+    assert "解压后超过" in refused.value.message
+
+
+def test_empty_rows_count_against_the_row_limit_while_streaming(community, settings):
+    settings.GRIDGOV_IMPORT_MAX_ROWS = 100
+    # Within the zip limits (a few hundred rows), but the rows run past the limit while streaming.
+    with pytest.raises(InvalidInput, match="more than 100 rows"):
+        registry_import(actor=None, node=community, data=crafted_workbook(million_empty_rows(500)))
+
+
+def test_a_cell_past_the_length_limit_is_refused_with_its_row(community, categories):
+    rows = good_rows(community)
+    rows[1][1] = "长" * 501
+    with pytest.raises(InvalidInput, match="Row 3 holds a cell of more than 500 characters"):
+        registry_import(actor=None, node=community, data=sheet(rows))
+
+
+def test_columns_past_the_limit_are_not_read(community, categories, settings):
+    settings.GRIDGOV_IMPORT_MAX_COLUMNS = len(HEADER)
+    rows = [[*row, "x" * 10_000] for row in good_rows(community)]  # a 12th column is never read
+    report = registry_import(actor=None, node=community, data=sheet(rows, header=[*HEADER, "备注"]))
+    assert report.ok, report.errors
+
+
+def test_staged_sheets_older_than_the_limit_are_deleted(clock, settings, tmp_path):
+    import os
+
+    from residents.importing import staged_imports_expire, staging_dir
+    from residents.tasks import expire_staged_imports
+
+    settings.MEDIA_ROOT = tmp_path
+    settings.GRIDGOV_IMPORT_STAGED_HOURS = 24
+    old, fresh = staging_dir() / "old.xlsx", staging_dir() / "fresh.xlsx"
+    for path, age in ((old, 25), (fresh, 23)):
+        path.write_bytes(b"PK")
+        stamp = clock.now.timestamp() - age * 3600
+        os.utime(path, (stamp, stamp))
+    assert expire_staged_imports() == 1
+    assert not old.exists() and fresh.exists()
+    clock.shift(datetime.timedelta(hours=2))
+    assert staged_imports_expire() == 1
+    assert not fresh.exists()

@@ -1,0 +1,9 @@
+from celery import shared_task
+
+from . import importing
+
+
+@shared_task(acks_late=True, time_limit=120, soft_time_limit=100)
+def expire_staged_imports() -> int:
+    """Beat: delete uploaded sheets left unconfirmed past GRIDGOV_IMPORT_STAGED_HOURS."""
+    return importing.staged_imports_expire()
