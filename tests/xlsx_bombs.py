@@ -52,8 +52,17 @@ def crafted_workbook(sheet_xml_parts, shared_strings: str = "") -> bytes:
     return buffer.getvalue()
 
 
+HEADER = ("户号", "姓名", "与户主关系")  # the columns the importer requires
+
+
 def million_empty_rows(count: int):
-    yield SHEET_HEAD + '<row r="1"><c r="A1" t="inlineStr"><is><t>户号</t></is></c></row>'
+    yield SHEET_HEAD + (
+        '<row r="1">'
+        + "".join(
+            f'<c r="{col}1" t="inlineStr"><is><t>{name}</t></is></c>' for col, name in zip("ABC", HEADER, strict=True)
+        )
+        + "</row>"
+    )
     chunk = 100_000  # rows without a number: openpyxl counts them one after another
     for start in range(0, count, chunk):
         yield "<row/>" * min(chunk, count - start)
