@@ -4,6 +4,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from gridgov import dates
+
 from .models import SLIP_DEDUCTIONS, STAFF_WEIGHTS, UNIT_WEIGHTS, RuleSet
 
 RULE_FIELDS = (
@@ -18,7 +20,7 @@ RULE_FIELDS = (
 
 
 class RuleSetForm(forms.Form):
-    effective_from = forms.DateField(label=_("In force from"), widget=forms.DateInput(attrs={"type": "date"}))
+    effective_from = dates.DomainDateField(label=_("In force from"), widget=forms.DateInput(attrs={"type": "date"}))
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
 
     def __init__(self, *args, latest: RuleSet | None = None, **kwargs):

@@ -24,7 +24,7 @@ from accounts.models import Notification
 from accounts.roles import Role
 from accounts.scopes import require_role
 from accounts.services import notification_send
-from gridgov.dates import check_year
+from gridgov.dates import check_date, check_year
 from gridgov.errors import Conflict, InvalidInput, NotAllowed
 from grids.models import Assignment, Department, GridNode
 
@@ -124,6 +124,7 @@ def ruleset_create(*, actor, effective_from: datetime.date, values: dict, note: 
     """A new rule set, in force from `effective_from`. It may not reach back into a period
     already scored: closed periods keep the rule they were scored with."""
     require_role(actor, *RULE_EDITORS, action=_("change the scoring rules"))
+    check_date(effective_from, field="effective_from")
     note = note.strip()
     if len(note) > RuleSet._meta.get_field("note").max_length:
         raise InvalidInput(_("Keep the note under 200 characters."), field="note")

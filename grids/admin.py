@@ -6,6 +6,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from mptt.admin import MPTTModelAdmin
 
+from gridgov import dates
 from gridgov.errors import DomainError
 
 from . import selectors, services
@@ -100,6 +101,8 @@ class DepartmentAdmin(NoDeleteMixin, admin.ModelAdmin):
 
 
 class AssignmentForm(forms.ModelForm):
+    valid_from = dates.DomainDateField(label=_("valid from"))
+
     class Meta:
         model = Assignment
         fields = ["user", "role", "node", "department", "valid_from", "note"]

@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.scopes import scope_for
+from gridgov import dates
 from gridgov.errors import InvalidInput, NotFound
 
 from . import selectors, services
@@ -202,12 +203,12 @@ class AssignmentCreateSerializer(serializers.Serializer):
     role = serializers.CharField()
     node = serializers.IntegerField(required=False, allow_null=True)
     department = serializers.IntegerField(required=False, allow_null=True)
-    valid_from = serializers.DateField(required=False)
+    valid_from = dates.ApiDateField(required=False)
     note = serializers.CharField(required=False, allow_blank=True, max_length=200)
 
 
 class AssignmentEndSerializer(serializers.Serializer):
-    valid_to = serializers.DateField(required=False, help_text="the first day it no longer holds (default today)")
+    valid_to = dates.ApiDateField(required=False, help_text="the first day it no longer holds (default today)")
 
 
 class AssignmentFilter(filters.FilterSet):

@@ -2,6 +2,8 @@
 
 from rest_framework import serializers
 
+from gridgov import dates
+
 from .models import Campaign, CampaignAssignment, DiaryEntry, Opinion, ProxyService, Topic, Visit
 
 
@@ -11,13 +13,13 @@ class CampaignSerializer(serializers.ModelSerializer):
     class Meta:
         model = Campaign
         fields = ["id", "name", "start_date", "end_date", "scope_node", "scope_node_name"]
-        read_only_fields = ["id", "scope_node_name"]
+        read_only_fields = fields  # output only: CampaignWriteSerializer takes the input
 
 
 class CampaignWriteSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=100)
-    start_date = serializers.DateField()
-    end_date = serializers.DateField()
+    start_date = dates.ApiDateField()
+    end_date = dates.ApiDateField()
     scope_node = serializers.IntegerField()
     cadres = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
 
@@ -113,7 +115,7 @@ class OpinionInputSerializer(serializers.Serializer):
 
 class VisitWriteSerializer(serializers.Serializer):
     household = serializers.IntegerField()
-    visited_on = serializers.DateField()
+    visited_on = dates.ApiDateField()
     met = serializers.CharField(required=False, allow_blank=True, default="", max_length=100)
     notes = serializers.CharField(required=False, allow_blank=True, default="", max_length=4000)
     campaign = serializers.IntegerField(required=False, allow_null=True, default=None)
@@ -129,8 +131,8 @@ class DueVisitSerializer(serializers.Serializer):
     household = serializers.IntegerField(source="tag.resident.household.pk")
     household_number = serializers.CharField(source="tag.resident.household.number")
     address = serializers.CharField(source="tag.resident.household.address")
-    last_visit = serializers.DateField(allow_null=True)
-    due_on = serializers.DateField()
+    last_visit = serializers.DateField(allow_null=True, read_only=True)
+    due_on = serializers.DateField(read_only=True)
     overdue_days = serializers.IntegerField()
 
 
@@ -151,6 +153,7 @@ class CoverageSerializer(serializers.Serializer):
 class DiarySerializer(serializers.ModelSerializer):
     author_name = serializers.CharField(source="author.name", read_only=True)
     node_name = serializers.CharField(source="node.name", read_only=True)
+    date = dates.ApiDateField()
     topics = serializers.ListField(child=serializers.ChoiceField(choices=Topic.choices), required=False)
 
     class Meta:

@@ -6,6 +6,7 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from gridgov import dates
 from grids.api import NodeRefSerializer
 from grids.models import GridNode, Level
 
@@ -23,6 +24,8 @@ from .ledger import VoucherDetailSerializer, _voucher_detail
 
 
 class FundingRateSerializer(serializers.ModelSerializer):
+    effective_from = dates.ApiDateField()
+
     class Meta:
         model = FundingRate
         fields = ["id", "fen_per_household", "effective_from", "note", "created_at"]

@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.scopes import scope_for
+from gridgov import dates
 from gridgov.errors import InvalidInput, NotAllowed
 from grids.api import NodeRefSerializer
 from grids.models import GridNode, Level
@@ -119,14 +120,14 @@ class LineInputSerializer(serializers.Serializer):
 
 class VoucherCreateSerializer(serializers.Serializer):
     street = serializers.IntegerField()
-    date = serializers.DateField()
+    date = dates.ApiDateField()
     kind = serializers.ChoiceField(choices=["allocation", "adjustment"])
     memo = serializers.CharField(max_length=200)
     lines = LineInputSerializer(many=True)
 
 
 class ReverseSerializer(serializers.Serializer):
-    date = serializers.DateField(required=False)
+    date = dates.ApiDateField(required=False)
     memo = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
 
 

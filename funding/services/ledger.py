@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from accounts.roles import Role
 from accounts.scopes import require_role
+from gridgov.dates import check_date
 from gridgov.errors import Conflict, InvalidInput, NotAllowed
 from grids.models import GridNode, Level
 
@@ -163,6 +164,8 @@ def _draft(
     memo = (memo or "").strip()[:200]
     if not memo:
         raise InvalidInput(_("A voucher needs a memo saying what it is for."), field="memo")
+    # Before period_for: a voucher of year 1 or 9999 would create that accounting period.
+    check_date(date, field="date")
     lines = _check_lines(street, lines)
     period = period_for(date)
     _check_open(period, street)

@@ -4,6 +4,7 @@ and shape, the services do the rest."""
 from drf_spectacular.utils import inline_serializer
 from rest_framework import serializers
 
+from gridgov import dates
 from grids.api import NodeRefSerializer
 
 from ..models import Building, Household, Organisation, Relation, Resident, ResidentTag, Sex, SpecialCategory
@@ -176,12 +177,12 @@ RevealResponse = inline_serializer("Revealed", {"field": serializers.CharField()
 
 class TagAddSerializer(serializers.Serializer):
     category = serializers.SlugRelatedField(slug_field="code", queryset=SpecialCategory.objects.all())
-    start_date = serializers.DateField(required=False)
+    start_date = dates.ApiDateField(required=False)
     note = serializers.CharField(max_length=200, required=False, allow_blank=True)
 
 
 class TagEndSerializer(serializers.Serializer):
-    end_date = serializers.DateField(required=False)
+    end_date = dates.ApiDateField(required=False)
 
 
 class OrganisationWriteSerializer(serializers.Serializer):
