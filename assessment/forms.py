@@ -4,7 +4,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from gridgov import dates
+from gridgov import dates, numbers
 
 from .models import SLIP_DEDUCTIONS, STAFF_WEIGHTS, UNIT_WEIGHTS, RuleSet
 
@@ -28,7 +28,7 @@ class RuleSetForm(forms.Form):
         # The weights take the model's own fields (labels, decimals); they start from the
         # rule set in force now, so a change is an edit of what is there.
         for name in RULE_FIELDS:
-            field = RuleSet._meta.get_field(name).formfield()
+            field = RuleSet._meta.get_field(name).formfield(form_class=numbers.DecimalField)
             field.initial = getattr(latest, name) if latest else RuleSet._meta.get_field(name).default
             self.fields[name] = field
         self.order_fields(["effective_from", *RULE_FIELDS, "note"])

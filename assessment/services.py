@@ -26,6 +26,7 @@ from accounts.scopes import require_role
 from accounts.services import notification_send
 from gridgov.dates import check_date, check_year
 from gridgov.errors import Conflict, InvalidInput, NotAllowed
+from gridgov.numbers import ascii_digits
 from grids.models import Assignment, Department, GridNode
 
 from . import indicators
@@ -112,7 +113,7 @@ def _number(values: dict, name: str, places: str) -> Decimal:
     """A rule's decimal value from `values` (the model's default when absent), or a refusal."""
     raw = values.get(name, RuleSet._meta.get_field(name).default)
     try:
-        value = Decimal(str(raw).strip())
+        value = Decimal(ascii_digits(raw, field=name).strip())
     except (InvalidOperation, ValueError):
         value = None
     if value is None or not value.is_finite():

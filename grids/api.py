@@ -13,7 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.scopes import scope_for
-from gridgov import dates
+from gridgov import dates, numbers
 from gridgov.errors import InvalidInput, NotFound
 
 from . import selectors, services
@@ -22,7 +22,7 @@ from .models import Assignment, Department, GridNode, Level
 
 
 class GridNodeSerializer(serializers.ModelSerializer):
-    child_count = serializers.IntegerField(read_only=True)
+    child_count = numbers.ApiIntegerField(read_only=True)
     level_label = serializers.CharField(read_only=True)
 
     class Meta:
@@ -54,7 +54,7 @@ class GridNodeDetailSerializer(GridNodeSerializer):
 
 
 class GridNodeWriteSerializer(serializers.Serializer):
-    parent = serializers.IntegerField(required=False, allow_null=True, help_text="parent node id (create only)")
+    parent = numbers.ApiIntegerField(required=False, allow_null=True, help_text="parent node id (create only)")
     name = serializers.CharField(max_length=100, required=False)
     code = serializers.CharField(max_length=16, required=False, help_text="leave out to take the next free code")
     boundary = serializers.JSONField(required=False, help_text="GeoJSON Polygon or MultiPolygon, WGS84")
@@ -199,10 +199,10 @@ class AssignmentSerializer(serializers.ModelSerializer):
 
 
 class AssignmentCreateSerializer(serializers.Serializer):
-    user = serializers.IntegerField()
+    user = numbers.ApiIntegerField()
     role = serializers.CharField()
-    node = serializers.IntegerField(required=False, allow_null=True)
-    department = serializers.IntegerField(required=False, allow_null=True)
+    node = numbers.ApiIntegerField(required=False, allow_null=True)
+    department = numbers.ApiIntegerField(required=False, allow_null=True)
     valid_from = dates.ApiDateField(required=False)
     note = serializers.CharField(required=False, allow_blank=True, max_length=200)
 
@@ -277,9 +277,9 @@ class LocateView(APIView):
             "Located",
             {
                 "unit_grid": NodeRefSerializer(),
-                "base_grid_id": serializers.IntegerField(),
-                "community_id": serializers.IntegerField(),
-                "street_id": serializers.IntegerField(),
+                "base_grid_id": numbers.ApiIntegerField(),
+                "community_id": numbers.ApiIntegerField(),
+                "street_id": numbers.ApiIntegerField(),
             },
         ),
     )

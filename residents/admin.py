@@ -7,6 +7,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from accounts.scopes import scope_for
+from gridgov import numbers
 from gridgov.errors import DomainError
 
 from . import services
@@ -41,6 +42,9 @@ class ServiceForm(forms.ModelForm):
 
 
 class HouseholdForm(ServiceForm):
+    lon = numbers.FloatField(label=_("longitude"))
+    lat = numbers.FloatField(label=_("latitude"))
+
     class Meta:
         model = Household
         fields = ["number", "address", "lon", "lat"]
@@ -175,6 +179,9 @@ class ResidentAdmin(ServiceAdmin):
 
 
 class CategoryForm(ServiceForm):
+    visit_interval_days = numbers.IntegerField(label=_("visit every (days)"), min_value=1, max_value=32767, initial=30)
+    sort_order = numbers.IntegerField(label=_("order"), min_value=0, max_value=32767, initial=0)
+
     class Meta:
         model = SpecialCategory
         fields = [

@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from gridgov import dates
+from gridgov import dates, numbers
 
 from .models import Topic
 
@@ -20,7 +20,7 @@ class VisitForm(forms.Form):
 
 class DiaryForm(forms.Form):
     date = dates.DomainDateField(label=_("Date"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
-    node = forms.IntegerField(label=_("Grid"), widget=forms.Select)
+    node = numbers.IntegerField(label=_("Grid"), widget=forms.Select)
     topics = forms.MultipleChoiceField(
         label=_("Topics"), choices=Topic.choices, required=False, widget=forms.CheckboxSelectMultiple
     )

@@ -15,6 +15,7 @@ from accounts.roles import Role
 from accounts.scopes import require_role
 from gridgov.dates import check_date
 from gridgov.errors import Conflict, InvalidInput, NotAllowed
+from gridgov.numbers import ascii_digits
 from grids.models import GridNode, Level
 
 from ..models import (
@@ -63,7 +64,7 @@ def check_amount(value, *, field: str = "amount_fen") -> int:
     """A money amount in fen: a whole number above zero and at most ten million yuan."""
     if isinstance(value, bool) or not isinstance(value, int):
         try:
-            value = int(str(value).strip())
+            value = int(ascii_digits(value, field=field).strip())
         except (TypeError, ValueError):
             raise InvalidInput(_("An amount is a whole number of fen."), field=field) from None
     if value <= 0:
