@@ -242,7 +242,7 @@ def visit_record(
         tag_next_visit_refresh(tag_ids=locked)
     for data, extension, width, height in checked:
         photo = VisitPhoto(visit=visit, width=width, height=height)
-        photo.image.save(f"visit-{visit.pk}.{extension}", ContentFile(data), save=False)
+        photo.image.save(f"photo.{extension}", ContentFile(data), save=False)  # stored under a random name
         photo.save()
     for module, text in checked_opinions:
         appeal = appeal_create(
