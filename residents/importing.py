@@ -11,7 +11,8 @@ import datetime
 import io
 import re
 import zipfile
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from django.conf import settings
@@ -23,11 +24,12 @@ from openpyxl import load_workbook
 from accounts.roles import REGISTRY_EDITORS
 from accounts.scopes import require_role, scope_for
 from gridgov import personal_data, xlsx
-from gridgov.errors import DomainError, InvalidInput, NotAllowed
+from gridgov.errors import Conflict, DomainError, InvalidInput, NotAllowed, NotFound
+from gridgov.tasks import enqueue_on_commit
 from grids.locator import get_locator
 from grids.models import GridNode
 
-from .models import Household, Relation, Resident, ResidentTag, SpecialCategory
+from .models import Household, RegistryImport, Relation, Resident, ResidentTag, SpecialCategory
 from .services import grid_counts_refresh
 
 # (key, header in the sheet, also accepted headers)
@@ -272,8 +274,19 @@ def _parse_date(text: str) -> datetime.date:
     raise InvalidInput(_("%(text)s is not a date (write 1980-01-31).") % {"text": text})
 
 
-def registry_import(*, actor, node: GridNode, data: bytes, commit: bool = False) -> ImportReport:
-    """Check a workbook for `node` and, with `commit`, import it all or nothing."""
+PROGRESS_EVERY = 500  # rows between two progress reports (one UPDATE each)
+
+
+def registry_import(
+    *,
+    actor,
+    node: GridNode,
+    data: bytes,
+    commit: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+) -> ImportReport:
+    """Check a workbook for `node` and, with `commit`, import it all or nothing. `progress`
+    (rows done, rows in all) is called every PROGRESS_EVERY rows while checking."""
     require_role(actor, *REGISTRY_EDITORS, action=_("import into the residents registry"))
     if actor is not None and not scope_for(actor).contains_node(node) and not actor.is_superuser:
         raise NotAllowed(_("%(node)s lies outside your area.") % {"node": node.name})
@@ -295,7 +308,9 @@ def registry_import(*, actor, node: GridNode, data: bytes, commit: bool = False)
     seen_ids: dict[str, int] = {}
     residents: list[dict] = []
     today = timezone.localdate()
-    for row_number, row in rows:
+    for done, (row_number, row) in enumerate(rows):
+        if progress is not None and done % PROGRESS_EVERY == 0:
+            progress(done, len(rows))
 
         def get(key, row=row):
             i = lookup.get(key)
@@ -416,6 +431,8 @@ def registry_import(*, actor, node: GridNode, data: bytes, commit: bool = False)
     ):
         err(row_of_hash[digest], "id_number", _("A resident with this ID number is already registered."))
     report.errors.sort(key=lambda e: e.row)
+    if progress is not None:
+        progress(len(rows), len(rows))
     report.households = len(households)
     report.residents = len(residents)
     report.tags = sum(len(r["tags"]) for r in residents)
@@ -477,3 +494,94 @@ def _write(actor, households: dict[str, dict], residents: list[dict]) -> None:
         household.head_id = heads.get(household.pk)
     Household.objects.bulk_update([h for h in objects.values() if h.head_id], ["head"], batch_size=1000)
     grid_counts_refresh()
+
+
+# ---- Imports as Celery tasks, with progress (RegistryImport) ----
+
+
+def _check_may_import(actor, node: GridNode) -> None:
+    require_role(actor, *REGISTRY_EDITORS, action=_("import into the residents registry"))
+    if actor is not None and not scope_for(actor).contains_node(node) and not actor.is_superuser:
+        raise NotAllowed(_("%(node)s lies outside your area.") % {"node": node.name})
+
+
+def _staged(job: RegistryImport) -> Path:
+    return staging_dir() / f"{job.token.hex}.xlsx"
+
+
+@transaction.atomic
+def registry_import_stage(*, actor, node: GridNode, data: bytes) -> RegistryImport:
+    """Keep an uploaded sheet and have a task check it. What can exhaust a worker (size, zip
+    bombs) is refused here, in the request, before anything is kept."""
+    import uuid
+
+    _check_may_import(actor, node)
+    check_archive(data)
+    job = RegistryImport.objects.create(token=uuid.uuid4(), node=node, created_by=actor)
+    _staged(job).write_bytes(data)
+    from .tasks import run_registry_import
+
+    enqueue_on_commit(run_registry_import, job.pk)
+    return job
+
+
+def registry_import_confirm(*, actor, job: RegistryImport) -> RegistryImport:
+    """The uploader confirms a checked sheet: a task imports it. Only once (a conditional update)."""
+    if actor is None or job.created_by_id != actor.pk:
+        raise NotFound(_("No such import."))
+    with transaction.atomic():
+        moved = RegistryImport.objects.filter(pk=job.pk, status=RegistryImport.Status.CHECKED).update(
+            status=RegistryImport.Status.IMPORTING, rows_done=0
+        )
+        if moved != 1:
+            raise Conflict(_("This import is not waiting for confirmation."))
+        from .tasks import run_registry_import
+
+        enqueue_on_commit(run_registry_import, job.pk)
+    job.refresh_from_db()
+    return job
+
+
+def registry_import_run(*, pk: int) -> str:
+    """The task's work: check (status CHECKING) or import (status IMPORTING) the staged sheet.
+    Safe to run twice: a job in any other status is left alone, and the import is one
+    transaction, so a worker killed half-way leaves the job IMPORTING to be run again."""
+    job = RegistryImport.objects.select_related("node", "created_by").filter(pk=pk).first()
+    if job is None or not job.in_progress:
+        return job.status if job else "missing"
+    commit = job.status == RegistryImport.Status.IMPORTING
+    rows = RegistryImport.objects.filter(pk=pk)
+
+    def progress(done: int, total: int) -> None:
+        rows.update(rows_done=done, rows_total=total)
+
+    finished = {"finished_at": timezone.now()}
+    try:
+        data = _staged(job).read_bytes()
+        report = registry_import(actor=job.created_by, node=job.node, data=data, commit=commit, progress=progress)
+    except FileNotFoundError:
+        expired = _("The file has expired; upload it again.")
+        rows.update(status=RegistryImport.Status.FAILED, message=expired, **finished)
+        return RegistryImport.Status.FAILED
+    except DomainError as exc:
+        rows.update(status=RegistryImport.Status.FAILED, message=str(exc.message)[:300], **finished)
+        _staged(job).unlink(missing_ok=True)
+        return RegistryImport.Status.FAILED
+    if report.committed:
+        status = RegistryImport.Status.IMPORTED
+    elif report.ok:
+        status = RegistryImport.Status.CHECKED
+        finished = {}
+    else:
+        status = RegistryImport.Status.REJECTED
+    rows.update(
+        status=status,
+        households=report.households,
+        residents=report.residents,
+        tags=report.tags,
+        errors=[asdict(e) for e in report.errors[:1000]],
+        **finished,
+    )
+    if status != RegistryImport.Status.CHECKED:  # nothing more will read the sheet
+        _staged(job).unlink(missing_ok=True)
+    return status

@@ -155,40 +155,101 @@ def test_the_command_is_a_dry_run_unless_told_commit(community, categories, tmp_
     assert "already registered" in out.getvalue()
 
 
-def test_the_import_page_checks_then_imports_on_confirm(community, categories, community_user, client_for, settings,
-                                                         tmp_path):  # fmt: skip
+def _upload(client, node, data: bytes, django_capture_on_commit_callbacks):
+    upload = io.BytesIO(data)
+    upload.name = "sheet.xlsx"
+    # The task is enqueued after commit; here it runs right away, as a worker would.
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = client.post("/registry/import/", {"node": node.pk, "file": upload})
+    return response, callbacks
+
+
+def test_the_import_page_stages_the_file_a_task_checks_it_and_another_imports_it_on_confirm(
+    community, categories, community_user, client_for, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    from residents.models import RegistryImport
+    from residents.tasks import run_registry_import
+
     settings.MEDIA_ROOT = tmp_path
     client = client_for(community_user)
     assert client.get("/registry/import/template.xlsx").status_code == 200
-    upload = io.BytesIO(sheet(good_rows(community)))
-    upload.name = "sheet.xlsx"
-    response = client.post("/registry/import/", {"node": community.pk, "file": upload})
-    assert response.status_code == 200
-    token = response.context["token"]
-    assert token
+    response, callbacks = _upload(client, community, sheet(good_rows(community)), django_capture_on_commit_callbacks)
+    job = RegistryImport.objects.get()
+    assert response.status_code == 302 and response.url == f"/registry/import/{job.token}/"
+    assert len(callbacks) == 1  # the check task, enqueued after commit
+    assert job.status == "checking" and (tmp_path / "imports" / f"{job.token.hex}.xlsx").is_file()
+    page = client.get(response.url)
+    assert 'id="import-progress"' in page.content.decode() and "import_progress.js" in page.content.decode()
+    assert client.get(f"{response.url}progress/").json()["in_progress"] is True
+
+    assert run_registry_import(job.pk) == "checked"
+    progress = client.get(f"{response.url}progress/").json()
+    assert progress == {
+        "status": "checked", "status_label": "Ready to import", "rows_done": 3, "rows_total": 3, "in_progress": False,
+    }  # fmt: skip
+    assert 'id="confirm"' in client.get(response.url).content.decode()
     assert not Household.objects.exists()
-    response = client.post("/registry/import/", {"token": token, "confirm": "1"})
-    assert response.status_code == 302
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        assert client.post(response.url, {"confirm": "1"}).status_code == 302
+    assert len(callbacks) == 1
+    assert run_registry_import(job.pk) == "imported"
     assert Household.objects.count() == 2
-    # The token is spent: a second confirm imports nothing twice.
-    response = client.post("/registry/import/", {"token": token, "confirm": "1"})
+    assert "Imported 2 households and 3 residents" in client.get(response.url).content.decode()
+    assert not (tmp_path / "imports" / f"{job.token.hex}.xlsx").exists()  # nothing left staged
+    # Spent: a second confirm or a second run of the task imports nothing twice.
+    client.post(response.url, {"confirm": "1"})
+    assert run_registry_import(job.pk) == "imported"
     assert Household.objects.count() == 2
 
 
-def test_the_import_page_lists_bad_rows_and_offers_no_confirm(community, categories, community_user, client_for):
+def test_the_import_page_lists_bad_rows_and_offers_no_confirm(
+    community, categories, community_user, client_for, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    from residents.models import RegistryImport
+    from residents.tasks import run_registry_import
+
+    settings.MEDIA_ROOT = tmp_path
+    client = client_for(community_user)
     rows = good_rows(community)
     rows[1][6] = "370402198001010012"
-    upload = io.BytesIO(sheet(rows))
-    upload.name = "sheet.xlsx"
-    response = client_for(community_user).post("/registry/import/", {"node": community.pk, "file": upload})
-    assert response.status_code == 200
-    assert response.context["token"] is None
-    assert [e.row for e in response.context["report"].errors] == [3]
-    bad = io.BytesIO(b"garbage")
-    bad.name = "x.xlsx"
-    response = client_for(community_user).post("/registry/import/", {"node": community.pk, "file": bad})
-    assert response.status_code == 200
-    assert "xlsx" in response.content.decode()
+    response, _callbacks = _upload(client, community, sheet(rows), django_capture_on_commit_callbacks)
+    assert run_registry_import(RegistryImport.objects.get().pk) == "rejected"
+    page = client.get(response.url).content.decode()
+    assert 'id="import-errors"' in page and 'id="confirm"' not in page
+    assert client.post(response.url, {"confirm": "1"}).status_code == 302
+    assert not Household.objects.exists()
+
+
+def test_a_bomb_or_a_garbage_file_is_refused_at_upload_with_nothing_staged(
+    community, categories, community_user, client_for, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    from django.utils import translation
+
+    from residents.models import RegistryImport
+
+    settings.MEDIA_ROOT = tmp_path
+    client = client_for(community_user, language="zh-hans")
+    for data, message in ((crafted_workbook(one_huge_string(60)), "解压后超过"), (b"garbage", "xlsx")):
+        with translation.override("zh-hans"):
+            response, callbacks = _upload(client, community, data, django_capture_on_commit_callbacks)
+        assert response.status_code == 200 and message in response.content.decode()
+        assert callbacks == []
+    assert not RegistryImport.objects.exists()
+    assert not list(tmp_path.rglob("*.xlsx"))
+
+
+def test_only_the_uploader_sees_an_import(
+    community, categories, community_user, people, client_for, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    settings.MEDIA_ROOT = tmp_path
+    response, _callbacks = _upload(
+        client_for(community_user), community, sheet(good_rows(community)), django_capture_on_commit_callbacks
+    )
+    other = client_for(people.center)
+    assert other.get(response.url).status_code == 404
+    assert other.get(f"{response.url}progress/").status_code == 404
+    assert other.post(response.url, {"confirm": "1"}).status_code == 404
 
 
 def test_an_id_number_typed_into_a_number_cell_is_reported_as_such(community, categories):
