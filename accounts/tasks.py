@@ -20,6 +20,5 @@ def deliver_notifications(ids: list[int]) -> int:
 
 @shared_task(acks_late=True, time_limit=300, soft_time_limit=280)
 def redeliver_notifications() -> int:
-    """Beat: deliver what a lost enqueue or a failing mail server left undelivered."""
-    ids = services.notifications_pending(older_than=datetime.timedelta(minutes=2))
-    return services.notifications_deliver(ids=ids) if ids else 0
+    """Beat: deliver everything a lost enqueue or a failing mail server left undelivered."""
+    return services.notifications_redeliver(older_than=datetime.timedelta(minutes=2))

@@ -4,6 +4,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from gridgov import dates, numbers
+
 from .models import SLIP_DEDUCTIONS, STAFF_WEIGHTS, UNIT_WEIGHTS, RuleSet
 
 RULE_FIELDS = (
@@ -18,7 +20,7 @@ RULE_FIELDS = (
 
 
 class RuleSetForm(forms.Form):
-    effective_from = forms.DateField(label=_("In force from"), widget=forms.DateInput(attrs={"type": "date"}))
+    effective_from = dates.DomainDateField(label=_("In force from"), widget=forms.DateInput(attrs={"type": "date"}))
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
 
     def __init__(self, *args, latest: RuleSet | None = None, **kwargs):
@@ -26,7 +28,7 @@ class RuleSetForm(forms.Form):
         # The weights take the model's own fields (labels, decimals); they start from the
         # rule set in force now, so a change is an edit of what is there.
         for name in RULE_FIELDS:
-            field = RuleSet._meta.get_field(name).formfield()
+            field = RuleSet._meta.get_field(name).formfield(form_class=numbers.DecimalField)
             field.initial = getattr(latest, name) if latest else RuleSet._meta.get_field(name).default
             self.fields[name] = field
         self.order_fields(["effective_from", *RULE_FIELDS, "note"])

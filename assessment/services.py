@@ -22,8 +22,9 @@ from accounts.models import Notification
 from accounts.roles import Role
 from accounts.scopes import require_role
 from accounts.services import notification_send
-from gridgov.dates import check_year
+from gridgov.dates import check_date, check_year
 from gridgov.errors import Conflict, InvalidInput, NotAllowed
+from gridgov.numbers import ascii_digits
 from gridgov.workflow import Move, Workflow
 from grids.models import Department, GridNode
 from grids.selectors import post_holders
@@ -115,7 +116,7 @@ def _number(values: dict, name: str, places: str) -> Decimal:
     """A rule's decimal value from `values` (the model's default when absent), or a refusal."""
     raw = values.get(name, RuleSet._meta.get_field(name).default)
     try:
-        value = Decimal(str(raw).strip())
+        value = Decimal(ascii_digits(raw, field=name).strip())
     except (InvalidOperation, ValueError):
         value = None
     if value is None or not value.is_finite():
@@ -127,6 +128,7 @@ def ruleset_create(*, actor, effective_from: datetime.date, values: dict, note: 
     """A new rule set, in force from `effective_from`. It may not reach back into a period
     already scored: closed periods keep the rule they were scored with."""
     require_role(actor, *RULE_EDITORS, action=_("change the scoring rules"))
+    check_date(effective_from, field="effective_from")
     note = note.strip()
     if len(note) > RuleSet._meta.get_field("note").max_length:
         raise InvalidInput(_("Keep the note under 200 characters."), field="note")

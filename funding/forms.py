@@ -6,10 +6,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from gridgov import numbers
+
 from .models import Category
 
 
-class YuanField(forms.DecimalField):
+class YuanField(numbers.DecimalField):
     """An amount typed in yuan (two decimals), cleaned to whole fen."""
 
     def __init__(self, **kwargs):
@@ -32,8 +34,8 @@ class LineForm(forms.Form):
 
 
 class ReportNewForm(forms.Form):
-    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
-    month = forms.IntegerField(label=_("Month"), min_value=1, max_value=12)
+    year = numbers.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    month = numbers.IntegerField(label=_("Month"), min_value=1, max_value=12)
 
 
 class ReceiptForm(forms.Form):

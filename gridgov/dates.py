@@ -4,8 +4,12 @@ A year outside GRIDGOV_YEARS (default 2000–2100) is a typing error or a probe,
 appeal, period or budget: refusing it here with a clear 400 keeps `9999-12` (whose next month
 Python cannot build) and `0482-06-07T18:15:35+20:20` (an offset PostgreSQL refuses) out of
 every query. Offsets beyond ±14:00 (the widest in use, UTC+14) are refused for the same reason.
-Used by the assessment period parser, funding's `year` parameter, the API's datetime filters
-and Open311's dates.
+Used by the assessment period parser, funding's `year` parameter, the API's datetime filters,
+Open311's dates, and every date a user writes: the form fields (`DomainDateField`), the API's
+serializer fields (`ApiDateField`, `ApiDateTimeField`) and, behind them, every service that
+stores a date (`check_date`), so a management command or a future caller is held to it too.
+Birth dates are the one exception: they lie before 2000 and have their own rule (1900 to today,
+residents.services).
 """
 
 import datetime
@@ -14,6 +18,7 @@ import django_filters
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext as _
+from rest_framework import serializers
 
 from gridgov.errors import InvalidInput
 
@@ -41,8 +46,10 @@ def check_year(year: int, *, field: str = "year") -> int:
     return year
 
 
-def check_date(value: datetime.date, *, field: str = "date") -> datetime.date:
-    check_year(value.year, field=field)
+def check_date(value: datetime.date | None, *, field: str = "date") -> datetime.date | None:
+    """The one date rule of every service that stores a date; None (not given) passes."""
+    if value is not None:
+        check_year(value.year, field=field)
     return value
 
 
@@ -54,6 +61,43 @@ def check_datetime(value: datetime.datetime, *, field: str = "datetime") -> date
         )
     check_year(value.year, field=field)
     return value
+
+
+class DomainDateField(forms.DateField):
+    """A form date field that keeps to the domain range (a form error, not a 400 page)."""
+
+    def to_python(self, value):
+        result = super().to_python(value)
+        if result is not None:
+            try:
+                check_date(result, field=self.label or "date")
+            except InvalidInput as exc:
+                raise forms.ValidationError(exc.message, code="out_of_range") from None
+        return result
+
+
+class ApiDateField(serializers.DateField):
+    """DRF's DateField within the domain range: an out-of-range date is a 400 on the field."""
+
+    def to_internal_value(self, value):
+        result = super().to_internal_value(value)
+        try:
+            check_date(result, field=self.field_name or "date")
+        except InvalidInput as exc:
+            raise serializers.ValidationError(exc.message, code="out_of_range") from None
+        return result
+
+
+class ApiDateTimeField(serializers.DateTimeField):
+    """DRF's DateTimeField within the domain range and the ±14:00 offsets."""
+
+    def to_internal_value(self, value):
+        result = super().to_internal_value(value)
+        try:
+            check_datetime(result, field=self.field_name or "datetime")
+        except InvalidInput as exc:
+            raise serializers.ValidationError(exc.message, code="out_of_range") from None
+        return result
 
 
 class DomainDateTimeField(forms.DateTimeField):

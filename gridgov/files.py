@@ -10,14 +10,23 @@ Thumbnails for lists are made with Pillow on first request and kept on disk besi
 (`thumbnails/<size>/<name>.jpg`); uploads are never replaced in place (new uploads get new
 names), so a kept thumbnail never goes stale.
 
+Uploads are accepted by what they are, never by their name (`checked_content`): an image must
+decode with Pillow as JPEG, PNG or WebP (within a pixel limit, so a decompression bomb is
+refused before it is decoded), a PDF must start with its magic bytes and parse with pypdf. A file
+named `.jpg` that is really HTML is refused. Every upload is stored under a random name of our
+own (`stored_name`: `<folder>/<yyyy>/<mm>/<32 hex>.<extension from the content>`), never the
+uploader's and never a guessable one such as the row's id; every model's `upload_to` calls it.
+
 With GRIDGOV_FILES_SENDFILE set the view checks, then hands the file to the web server
 (X-Accel-Redirect for nginx, X-Sendfile for Apache/lighttpd) instead of streaming it through
 a Python worker; docs/deploy.md has the nginx `internal` location.
 """
 
+import io
 import mimetypes
 import os
 import tempfile
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
@@ -27,10 +36,83 @@ from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 from PIL import Image, ImageOps, UnidentifiedImageError
+
+from gridgov.errors import InvalidInput
+
+# ---- Uploads: accepted by content, stored under random names ----
+
+IMAGE_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}  # Pillow's format → our extension
+MAX_PIXELS = 40_000_000  # refuses decompression bombs before decoding them
+PDF = "pdf"
+EXTENSIONS = {*IMAGE_FORMATS.values(), PDF}
+
+
+@dataclass(frozen=True)
+class Checked:
+    data: bytes
+    extension: str  # from the content, never from the uploader's name
+    width: int = 0
+    height: int = 0
+
+
+def checked_content(
+    data: bytes,
+    *,
+    accept: frozenset[str] | set[str],
+    refusal: str,
+    field: str,
+    code: str = "unsupported_file",
+    too_large_code: str = "too_large",
+) -> Checked:
+    """What `data` really is, if it is one of `accept` (extensions: "jpg", "png", "webp", "pdf"),
+    or InvalidInput with `refusal`. Images are decoded in full (a truncated or forged one fails);
+    PDFs must start with `%PDF-` and parse."""
+    if data.startswith(b"%PDF-"):
+        if PDF in accept and _parses_as_pdf(data):
+            return Checked(data, PDF)
+        raise InvalidInput(refusal, field=field, code=code)
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            kind, (width, height) = image.format, image.size
+            if width * height > MAX_PIXELS:
+                raise InvalidInput(_("The photo has too many pixels."), field=field, code=too_large_code)
+            image.verify()  # the structure and checksums …
+        with Image.open(io.BytesIO(data)) as image:
+            image.load()  # … and every pixel decodes
+    except InvalidInput:
+        raise
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        raise InvalidInput(refusal, field=field, code=code) from None
+    if IMAGE_FORMATS.get(kind) not in accept:
+        raise InvalidInput(refusal, field=field, code=code)
+    return Checked(data, IMAGE_FORMATS[kind], width, height)
+
+
+def _parses_as_pdf(data: bytes) -> bool:
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+
+    try:
+        return len(PdfReader(io.BytesIO(data)).pages) > 0
+    except (PyPdfError, OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
+        return False
+
+
+def stored_name(folder: str, extension: str) -> str:
+    """A new file's name in storage: random, in a month folder, with the content's extension."""
+    extension = extension.lower() if extension.lower() in EXTENSIONS else "bin"
+    return f"{folder}/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{extension}"
+
+
+def extension_of(name: str) -> str:
+    return Path(name or "").suffix.lstrip(".").lower()
+
 
 THUMBNAIL_SIZE = 320  # px, the longer side; lists show them at 64–160 px, sharp on HiDPI screens
 

@@ -37,6 +37,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext as _
 
 from gridgov.errors import InvalidInput
+from gridgov.numbers import ascii_digits
 
 DEVELOPMENT_DATA_KEY = base64.urlsafe_b64encode(hashlib.sha256(b"gridgov-development-data-key").digest()).decode()
 DEVELOPMENT_HASH_KEY = "gridgov-development-hash-key"
@@ -106,7 +107,7 @@ EMPTY = Sealed("", "", "")
 
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 ID_CHECK = "10X98765432"
-ID_PATTERN = re.compile(r"\d{17}[\dX]")
+ID_PATTERN = re.compile(r"[0-9]{17}[0-9X]")  # ASCII only: \d matches every script's digits
 
 
 def id_check_digit(first17: str) -> str:
@@ -114,7 +115,9 @@ def id_check_digit(first17: str) -> str:
 
 
 def normalise_id_number(value) -> str:
-    return re.sub(r"\s+", "", str(value or "")).upper()
+    # Full-width digits (an input method's １１０１…) are the same number: fold them, so the
+    # hash and the look-ups agree (gridgov/numbers.py).
+    return re.sub(r"\s+", "", ascii_digits(value or "", field="id_number")).upper()
 
 
 @dataclass(frozen=True)
@@ -177,11 +180,11 @@ def id_number_hash(value) -> str:
 
 # ---- Phones: mainland mobiles (11 digits) and landlines (area code + number) ----
 
-PHONE_PATTERN = re.compile(r"1[3-9]\d{9}|0\d{9,11}")
+PHONE_PATTERN = re.compile(r"1[3-9][0-9]{9}|0[0-9]{9,11}")
 
 
 def normalise_phone(value) -> str:
-    digits = re.sub(r"[\s\-()]", "", str(value or ""))
+    digits = re.sub(r"[\s\-()]", "", ascii_digits(value or "", field="phone"))
     if digits.startswith("+86"):
         digits = digits[3:]
     elif digits.startswith("0086"):

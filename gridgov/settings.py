@@ -186,6 +186,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     # funding: flags unsubmitted monthly expense reports once they pass the 5th (idempotent).
     "funding-mark-late-reports": {"task": "funding.tasks.mark_late_reports", "schedule": 3600.0},
     "sweep-deadlines": {"task": "petitions.tasks.sweep_deadlines", "schedule": 60.0},
+    # residents: deletes uploaded registry sheets never confirmed (GRIDGOV_IMPORT_STAGED_HOURS).
+    "expire-staged-imports": {"task": "residents.tasks.expire_staged_imports", "schedule": 3600.0},
     # petitions: tells the admins when next year's holiday calendar is missing (from 1 November).
     "notify-missing-calendar": {
         "task": "petitions.tasks.notify_missing_calendar",
@@ -305,6 +307,18 @@ LOGGING = {
 # Registry imports (residents.importing): larger files are refused before they are read.
 GRIDGOV_IMPORT_MAX_BYTES = int(os.environ.get("GRIDGOV_IMPORT_MAX_BYTES", str(10 * 1024 * 1024)))
 GRIDGOV_IMPORT_MAX_ROWS = int(os.environ.get("GRIDGOV_IMPORT_MAX_ROWS", "20000"))
+# An .xlsx is a zip: refused before parsing when its members unpack to more than this in total,
+# when a member (over 1 MB) is compressed more than GRIDGOV_IMPORT_MAX_RATIO times (a zip bomb:
+# millions of empty rows, one huge string), or when it has more members than a workbook needs.
+GRIDGOV_IMPORT_MAX_UNCOMPRESSED = int(os.environ.get("GRIDGOV_IMPORT_MAX_UNCOMPRESSED", str(50 * 1024 * 1024)))
+GRIDGOV_IMPORT_MAX_RATIO = int(os.environ.get("GRIDGOV_IMPORT_MAX_RATIO", "100"))
+GRIDGOV_IMPORT_MAX_MEMBERS = int(os.environ.get("GRIDGOV_IMPORT_MAX_MEMBERS", "200"))
+# While streaming: columns read per row (the template has 11), characters per cell.
+GRIDGOV_IMPORT_MAX_COLUMNS = int(os.environ.get("GRIDGOV_IMPORT_MAX_COLUMNS", "30"))
+GRIDGOV_IMPORT_MAX_CELL_CHARS = int(os.environ.get("GRIDGOV_IMPORT_MAX_CELL_CHARS", "500"))
+# Uploaded sheets wait in MEDIA_ROOT/imports/ between the check and the confirmation; the
+# beat task residents.tasks.expire_staged_imports deletes those older than this.
+GRIDGOV_IMPORT_STAGED_HOURS = int(os.environ.get("GRIDGOV_IMPORT_STAGED_HOURS", "24"))
 # Households a grid of each level should hold, inclusive: base grid (3) 500–800, unit grid (4)
 # 100–250 (docs/domain.md §2); /grids/outside-band/ lists the grids outside (docs/configuration.md).
 GRIDGOV_HOUSEHOLD_BANDS = {3: (500, 800), 4: (100, 250)}

@@ -6,6 +6,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from mptt.admin import MPTTModelAdmin
 
+from gridgov import dates
 from gridgov.admin import ServiceAdmin, ServiceForm
 from gridgov.errors import DomainError
 
@@ -81,6 +82,8 @@ class DepartmentAdmin(ServiceAdmin):
 
 
 class AssignmentForm(ServiceForm):
+    valid_from = dates.DomainDateField(label=_("valid from"))
+
     class Meta:
         model = Assignment
         fields = ["user", "role", "node", "department", "valid_from", "note"]

@@ -12,6 +12,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from gridgov import dates, numbers
 from gridgov.errors import InvalidInput, NotFound
 from gridgov.params import valid
 
@@ -22,7 +23,7 @@ from .scopes import scope_for
 
 
 class GridNodeSerializer(serializers.ModelSerializer):
-    child_count = serializers.IntegerField(read_only=True)
+    child_count = numbers.ApiIntegerField(read_only=True)
     level_label = serializers.CharField(read_only=True)
 
     class Meta:
@@ -54,7 +55,7 @@ class GridNodeDetailSerializer(GridNodeSerializer):
 
 
 class GridNodeWriteSerializer(serializers.Serializer):
-    parent = serializers.IntegerField(required=False, allow_null=True, help_text="parent node id (create only)")
+    parent = numbers.ApiIntegerField(required=False, allow_null=True, help_text="parent node id (create only)")
     name = serializers.CharField(max_length=100, required=False)
     code = serializers.CharField(max_length=16, required=False, help_text="leave out to take the next free code")
     boundary = serializers.JSONField(required=False, help_text="GeoJSON Polygon or MultiPolygon, WGS84")
@@ -197,16 +198,16 @@ class AssignmentSerializer(serializers.ModelSerializer):
 
 
 class AssignmentCreateSerializer(serializers.Serializer):
-    user = serializers.IntegerField()
+    user = numbers.ApiIntegerField()
     role = serializers.CharField()
-    node = serializers.IntegerField(required=False, allow_null=True)
-    department = serializers.IntegerField(required=False, allow_null=True)
-    valid_from = serializers.DateField(required=False)
+    node = numbers.ApiIntegerField(required=False, allow_null=True)
+    department = numbers.ApiIntegerField(required=False, allow_null=True)
+    valid_from = dates.ApiDateField(required=False)
     note = serializers.CharField(required=False, allow_blank=True, max_length=200)
 
 
 class AssignmentEndSerializer(serializers.Serializer):
-    valid_to = serializers.DateField(required=False, help_text="the first day it no longer holds (default today)")
+    valid_to = dates.ApiDateField(required=False, help_text="the first day it no longer holds (default today)")
 
 
 class AssignmentFilter(filters.FilterSet):
@@ -275,9 +276,9 @@ class LocateView(APIView):
             "Located",
             {
                 "unit_grid": NodeRefSerializer(),
-                "base_grid_id": serializers.IntegerField(),
-                "community_id": serializers.IntegerField(),
-                "street_id": serializers.IntegerField(),
+                "base_grid_id": numbers.ApiIntegerField(),
+                "community_id": numbers.ApiIntegerField(),
+                "street_id": numbers.ApiIntegerField(),
             },
         ),
     )

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gridgov.audit import audit, audit_changes
+from gridgov.dates import check_date
 from gridgov.errors import Conflict, InvalidInput
 from gridgov.text import clean_text
 
@@ -276,7 +277,7 @@ def assignment_start(
     """Give `user` a role on a grid node, or on a department for department roles."""
     require_role(actor, *STAFF_MANAGERS, action=_("assign staff"))
     _check_role_place(role, node, department)
-    valid_from = valid_from or timezone.localdate()
+    valid_from = check_date(valid_from, field="valid_from") or timezone.localdate()
     clash = Assignment.objects.select_for_update().filter(user=user, role=role, node=node, department=department)
     if clash.filter(valid_to__isnull=True).exists() or clash.filter(valid_to__gt=valid_from).exists():
         raise Conflict(_("%(user)s already holds this role there.") % {"user": user})
@@ -296,7 +297,7 @@ def assignment_end(*, actor, assignment: Assignment, valid_to: datetime.date | N
     """End an assignment on `valid_to` (today by default; the day it no longer holds).
     The row stays: history is kept, never overwritten."""
     require_role(actor, *STAFF_MANAGERS, action=_("end assignments"))
-    valid_to = valid_to or timezone.localdate()
+    valid_to = check_date(valid_to, field="valid_to") or timezone.localdate()
     if valid_to < assignment.valid_from:
         raise InvalidInput(_("An assignment cannot end before it began."), field="valid_to")
     updated = Assignment.objects.filter(pk=assignment.pk, valid_to__isnull=True).update(
@@ -336,7 +337,7 @@ def staff_bulk_create(*, actor, staff: list[StaffSpec], valid_from: datetime.dat
     users = User.objects.bulk_create(
         [User(username=s.username, name=s.name, password=s.password_hash) for s in staff], batch_size=1000
     )
-    valid_from = valid_from or timezone.localdate()
+    valid_from = check_date(valid_from, field="valid_from") or timezone.localdate()
     Assignment.objects.bulk_create(
         [
             Assignment(

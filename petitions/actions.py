@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
+from gridgov import numbers
 from gridgov.errors import InvalidInput
 from grids.models import Department, GridNode
 
@@ -44,20 +45,20 @@ class RegisterSerializer(NoteSerializer):
 
 
 class MergeSerializer(NoteSerializer):
-    into = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+    into = numbers.ApiIntegerField(min_value=1, max_value=MAX_ID)
 
 
 class DispatchSerializer(NoteSerializer):
-    department = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=MAX_ID)
-    node = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=MAX_ID)
+    department = numbers.ApiIntegerField(required=False, allow_null=True, min_value=1, max_value=MAX_ID)
+    node = numbers.ApiIntegerField(required=False, allow_null=True, min_value=1, max_value=MAX_ID)
 
 
 class DispatchDownSerializer(NoteSerializer):
-    community = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+    community = numbers.ApiIntegerField(min_value=1, max_value=MAX_ID)
 
 
 class ExtensionRequestSerializer(ReasonSerializer):
-    days = serializers.IntegerField(min_value=1, max_value=20)
+    days = numbers.ApiIntegerField(min_value=1, max_value=20)
 
 
 class ExtensionDecisionSerializer(NoteSerializer):

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from gridgov.files import file_url, thumbnail_url
+from gridgov.files import file_url, stored_name, thumbnail_url
 from grids.models import Department, GridNode
 
 # Re-exported: the choices are read as petitions.models.Status and so on.
@@ -261,8 +261,8 @@ class AppealEvent(models.Model):
 
 
 def photo_path(instance, filename: str) -> str:
-    # The name is ours, never the uploader's: uploads cannot choose paths.
-    return f"appeals/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{instance.extension}"
+    # The name is ours, never the uploader's: uploads cannot choose paths (gridgov/files.py).
+    return stored_name("appeals", instance.extension)
 
 
 class AppealPhoto(models.Model):

@@ -7,6 +7,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from accounts.scopes import scope_for
+from gridgov import numbers
 from gridgov.admin import NoDeleteMixin, ServiceAdmin, ServiceForm
 
 from . import services
@@ -14,6 +15,9 @@ from .models import Building, Household, Organisation, Relation, Resident, Resid
 
 
 class HouseholdForm(ServiceForm):
+    lon = numbers.FloatField(label=_("longitude"))
+    lat = numbers.FloatField(label=_("latitude"))
+
     class Meta:
         model = Household
         fields = ["number", "address", "lon", "lat"]
@@ -135,6 +139,9 @@ class ResidentAdmin(ServiceAdmin):
 
 
 class CategoryForm(ServiceForm):
+    visit_interval_days = numbers.IntegerField(label=_("visit every (days)"), min_value=1, max_value=32767, initial=30)
+    sort_order = numbers.IntegerField(label=_("order"), min_value=0, max_value=32767, initial=0)
+
     class Meta:
         model = SpecialCategory
         fields = [

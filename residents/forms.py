@@ -26,6 +26,5 @@ class ImportForm(forms.Form):
                 _("The file is larger than %(mb)d MB; split it by community.")
                 % {"mb": settings.GRIDGOV_IMPORT_MAX_BYTES // (1024 * 1024)}
             )
-        if not upload.name.lower().endswith(".xlsx"):
-            raise forms.ValidationError(_("Upload an .xlsx workbook (Excel 2007 or later)."))
+        # Accepted by content, not by name: residents.importing.check_archive reads the zip.
         return upload

@@ -290,6 +290,47 @@ class Organisation(Located):
         return self.name
 
 
+class RegistryImport(models.Model):
+    """One Excel import (户籍导入) of the registry: the uploaded sheet waits in MEDIA_ROOT/imports/
+    while a Celery task checks it, then, once the uploader confirms, imports it
+    (residents.importing). The page polls `rows_done` of `rows_total` for its progress bar."""
+
+    class Status(models.TextChoices):
+        CHECKING = "checking", _("Checking")
+        CHECKED = "checked", _("Ready to import")
+        REJECTED = "rejected", _("Problems found")
+        IMPORTING = "importing", _("Importing")
+        IMPORTED = "imported", _("Imported")
+        FAILED = "failed", _("Failed")
+
+    token = models.UUIDField(unique=True, editable=False)  # in the page's URL; the pk is guessable
+    node = models.ForeignKey(GridNode, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.CHECKING)
+    rows_total = models.PositiveIntegerField(default=0)
+    rows_done = models.PositiveIntegerField(default=0)
+    households = models.PositiveIntegerField(default=0)
+    residents = models.PositiveIntegerField(default=0)
+    tags = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True)  # [{"row", "column", "message"}]
+    message = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("registry import")
+        verbose_name_plural = _("registry imports")
+
+    def __str__(self) -> str:
+        return f"{self.node} {self.created_at:%Y-%m-%d %H:%M} ({self.get_status_display()})"
+
+    @property
+    def in_progress(self) -> bool:
+        return self.status in (self.Status.CHECKING, self.Status.IMPORTING)
+
+
 # The personal-data fields a reveal may name, per model: field (its columns are <field>_cipher, _hash, _masked) → label.
 PERSONAL_FIELDS = {
     Resident: {"id_number": _("ID number"), "phone": _("phone")},

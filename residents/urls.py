@@ -13,4 +13,6 @@ urlpatterns = [
     path("residents/<int:pk>/reveal/", views.resident_reveal, name="registry-resident-reveal"),
     path("import/", views.import_page, name="registry-import"),
     path("import/template.xlsx", views.import_template, name="registry-import-template"),
+    path("import/<uuid:token>/", views.import_status, name="registry-import-status"),
+    path("import/<uuid:token>/progress/", views.import_progress, name="registry-import-progress"),
 ]

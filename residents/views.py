@@ -2,16 +2,11 @@
 household and resident pages, the reveal of one value, and the Excel import with its
 confirm step. Reads go through the selectors (scoped), writes through the services."""
 
-import uuid
-from pathlib import Path
-
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -24,12 +19,12 @@ from gridgov import personal_data, xlsx
 from gridgov.errors import DomainError, InvalidInput
 from gridgov.params import node_param
 from grids.models import Level
-from grids.selectors import root_nodes, visible_nodes
+from grids.selectors import root_nodes
 
 from . import exporting, history, selectors, services
 from .forms import ImportForm
-from .importing import registry_import, template_workbook
-from .models import Household, Resident
+from .importing import registry_import_confirm, registry_import_stage, template_workbook
+from .models import Household, RegistryImport, Resident
 
 PAGE_SIZE = 50
 
@@ -201,12 +196,6 @@ def resident_reveal(request, pk: int):
 # ---- Import ----
 
 
-def _import_dir() -> Path:
-    path = Path(settings.MEDIA_ROOT) / "imports"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
 @section_page("registry-import")
 def import_template(request):
     return _xlsx(template_workbook(), "registry_template.xlsx")
@@ -214,52 +203,52 @@ def import_template(request):
 
 @section_page("registry-import")
 def import_page(request):
-    """Upload → dry run (every bad row listed) → confirm → the same service commits."""
+    """Upload: the sheet is kept and a task checks it; the import's own page shows its progress."""
     scope = scope_for(request.user)
     can_import = request.user.is_superuser or scope.has_role(*REGISTRY_EDITORS)
-    confirming = request.method == "POST" and "confirm" in request.POST
-    form = ImportForm(None if confirming else (request.POST or None), request.FILES or None, user=request.user)
-    report = token = None
-    if confirming:
-        pending = request.session.get("registry_import", {})
-        token = request.POST.get("token", "")
-        if token not in pending:
-            messages.error(request, _("That import has expired; upload the file again."))
-            return redirect("registry-import")
-        node = get_object_or_404(visible_nodes(request.user).defer("boundary"), pk=pending[token]["node"])
-        path = _import_dir() / f"{token}.xlsx"
+    form = ImportForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
         try:
-            report = registry_import(actor=request.user, node=node, data=path.read_bytes(), commit=True)
-        except (DomainError, OSError) as exc:
-            messages.error(request, getattr(exc, "message", str(exc)))
-            return redirect("registry-import")
-        finally:
-            path.unlink(missing_ok=True)
-            pending.pop(token, None)
-            request.session["registry_import"] = pending
-        if report.committed:
-            messages.success(
-                request,
-                _("Imported %(h)d households and %(r)d residents into %(node)s.")
-                % {"h": report.households, "r": report.residents, "node": node.name},
+            job = registry_import_stage(
+                actor=request.user, node=form.cleaned_data["node"], data=form.cleaned_data["file"].read()
             )
-            return redirect(f"{reverse('registry-household-list')}?node={node.pk}")
-        token = None
-    elif request.method == "POST" and form.is_valid():
-        data = form.cleaned_data["file"].read()
-        node = form.cleaned_data["node"]
-        try:
-            report = registry_import(actor=request.user, node=node, data=data, commit=False)
         except DomainError as exc:
             form.add_error("file", exc.message)
         else:
-            if report.ok:
-                # Kept on disk for the confirm step; the session says whose it is and for which node.
-                token = uuid.uuid4().hex
-                (_import_dir() / f"{token}.xlsx").write_bytes(data)
-                pending = request.session.get("registry_import", {})
-                pending[token] = {"node": node.pk}
-                request.session["registry_import"] = pending
-    return render(
-        request, "residents/import.html", {"form": form, "report": report, "token": token, "can_import": can_import}
+            return redirect("registry-import-status", token=job.token)
+    recent = RegistryImport.objects.filter(created_by=request.user).select_related("node").order_by("-created_at")[:10]
+    return render(request, "residents/import.html", {"form": form, "can_import": can_import, "recent": recent})
+
+
+def _own_import(request, token) -> RegistryImport:
+    # Only the uploader sees an import: the sheet holds ID numbers and phones.
+    return get_object_or_404(RegistryImport.objects.select_related("node"), token=token, created_by=request.user)
+
+
+@section_page("registry-import")
+def import_status(request, token):
+    """One import: its progress while a task works on it, then its problems or the confirm button."""
+    job = _own_import(request, token)
+    if request.method == "POST":
+        try:
+            registry_import_confirm(actor=request.user, job=job)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        return redirect("registry-import-status", token=job.token)
+    return render(request, "residents/import_status.html", {"job": job})
+
+
+@section_page("registry-import")
+def import_progress(request, token):
+    """What the status page polls (static/residents/import_progress.js)."""
+    job = _own_import(request, token)
+    return JsonResponse(
+        {
+            "status": job.status,
+            "status_label": job.get_status_display(),
+            "rows_done": job.rows_done,
+            "rows_total": job.rows_total,
+            "in_progress": job.in_progress,
+        },
+        headers={"Cache-Control": "no-store"},
     )

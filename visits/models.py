@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from gridgov.files import file_url, thumbnail_url
+from gridgov.files import extension_of, file_url, stored_name, thumbnail_url
 from grids.models import GridNode
 from grids.scopes import LocatedQuerySet, scope_for
 from petitions.models import Appeal, ServiceModule
@@ -158,9 +158,14 @@ class FollowUp(models.Model):
         return f"{self.tag_id} @ {self.visited_on}"
 
 
+def visit_photo_path(instance, filename: str) -> str:
+    # A random name of ours (gridgov/files.py); `filename` only lends the checked extension.
+    return stored_name("visits", extension_of(filename))
+
+
 class VisitPhoto(models.Model):
     visit = models.ForeignKey(Visit, on_delete=models.PROTECT, related_name="photos")
-    image = models.FileField(upload_to="visits/%Y/%m/", max_length=200)
+    image = models.FileField(upload_to=visit_photo_path, max_length=200)
     width = models.PositiveIntegerField(default=0)
     height = models.PositiveIntegerField(default=0)
 

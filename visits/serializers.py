@@ -2,6 +2,8 @@
 
 from rest_framework import serializers
 
+from gridgov import dates, numbers
+
 from .models import Campaign, CampaignAssignment, DiaryEntry, Opinion, ProxyService, Topic, Visit
 
 
@@ -11,15 +13,15 @@ class CampaignSerializer(serializers.ModelSerializer):
     class Meta:
         model = Campaign
         fields = ["id", "name", "start_date", "end_date", "scope_node", "scope_node_name"]
-        read_only_fields = ["id", "scope_node_name"]
+        read_only_fields = fields  # output only: CampaignWriteSerializer takes the input
 
 
 class CampaignWriteSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=100)
-    start_date = serializers.DateField()
-    end_date = serializers.DateField()
-    scope_node = serializers.IntegerField()
-    cadres = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
+    start_date = dates.ApiDateField()
+    end_date = dates.ApiDateField()
+    scope_node = numbers.ApiIntegerField()
+    cadres = serializers.ListField(child=numbers.ApiIntegerField(), required=False, default=list)
 
 
 class CampaignAssignmentSerializer(serializers.ModelSerializer):
@@ -47,7 +49,7 @@ class CampaignAssignmentSerializer(serializers.ModelSerializer):
 
 
 class CampaignAssignmentChangeSerializer(serializers.Serializer):
-    cadre = serializers.IntegerField()
+    cadre = numbers.ApiIntegerField()
 
 
 class OpinionSerializer(serializers.ModelSerializer):
@@ -74,7 +76,7 @@ class OpinionSerializer(serializers.ModelSerializer):
 class VisitSerializer(serializers.ModelSerializer):
     household_number = serializers.CharField(source="household.number", read_only=True)
     visitor_name = serializers.CharField(source="visitor.name", read_only=True)
-    opinion_count = serializers.IntegerField(read_only=True)
+    opinion_count = numbers.ApiIntegerField(read_only=True)
 
     class Meta:
         model = Visit
@@ -112,35 +114,35 @@ class OpinionInputSerializer(serializers.Serializer):
 
 
 class VisitWriteSerializer(serializers.Serializer):
-    household = serializers.IntegerField()
-    visited_on = serializers.DateField()
+    household = numbers.ApiIntegerField()
+    visited_on = dates.ApiDateField()
     met = serializers.CharField(required=False, allow_blank=True, default="", max_length=100)
     notes = serializers.CharField(required=False, allow_blank=True, default="", max_length=4000)
-    campaign = serializers.IntegerField(required=False, allow_null=True, default=None)
-    followed_tags = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
+    campaign = numbers.ApiIntegerField(required=False, allow_null=True, default=None)
+    followed_tags = serializers.ListField(child=numbers.ApiIntegerField(), required=False, default=list)
     opinions = OpinionInputSerializer(many=True, required=False, default=list)
 
 
 class DueVisitSerializer(serializers.Serializer):
-    tag = serializers.IntegerField(source="tag.pk")
+    tag = numbers.ApiIntegerField(source="tag.pk")
     category = serializers.CharField(source="tag.category.name")
-    resident = serializers.IntegerField(source="tag.resident.pk")
+    resident = numbers.ApiIntegerField(source="tag.resident.pk")
     resident_name = serializers.CharField(source="tag.resident.name")
-    household = serializers.IntegerField(source="tag.resident.household.pk")
+    household = numbers.ApiIntegerField(source="tag.resident.household.pk")
     household_number = serializers.CharField(source="tag.resident.household.number")
     address = serializers.CharField(source="tag.resident.household.address")
-    last_visit = serializers.DateField(allow_null=True)
-    due_on = serializers.DateField()
-    overdue_days = serializers.IntegerField()
+    last_visit = serializers.DateField(allow_null=True, read_only=True)
+    due_on = serializers.DateField(read_only=True)
+    overdue_days = numbers.ApiIntegerField()
 
 
 class CoverageRowSerializer(serializers.Serializer):
-    node = serializers.IntegerField(source="node.pk", allow_null=True, default=None)
-    cadre = serializers.IntegerField(source="cadre_id", allow_null=True)
+    node = numbers.ApiIntegerField(source="node.pk", allow_null=True, default=None)
+    cadre = numbers.ApiIntegerField(source="cadre_id", allow_null=True)
     label = serializers.CharField()
-    assigned = serializers.IntegerField()
-    visited = serializers.IntegerField()
-    rate = serializers.FloatField()
+    assigned = numbers.ApiIntegerField()
+    visited = numbers.ApiIntegerField()
+    rate = numbers.ApiFloatField()
 
 
 class CoverageSerializer(serializers.Serializer):
@@ -151,6 +153,7 @@ class CoverageSerializer(serializers.Serializer):
 class DiarySerializer(serializers.ModelSerializer):
     author_name = serializers.CharField(source="author.name", read_only=True)
     node_name = serializers.CharField(source="node.name", read_only=True)
+    date = dates.ApiDateField()
     topics = serializers.ListField(child=serializers.ChoiceField(choices=Topic.choices), required=False)
 
     class Meta:

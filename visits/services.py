@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from accounts.roles import Role
 from accounts.scopes import require_role, scope_for
+from gridgov.dates import check_date
 from gridgov.errors import Conflict, InvalidInput, NotAllowed
 from gridgov.text import clean_text
 from grids.models import GridNode, Level
@@ -64,6 +65,8 @@ def campaign_create(
 ) -> Campaign:
     require_role(actor, *CAMPAIGN_MANAGERS, action=_("plan visit campaigns"))
     name = clean_text(name, field="name", label=_("The name"), required=True, max_length=100)
+    check_date(start_date, field="start_date")
+    check_date(end_date, field="end_date")
     if end_date < start_date:
         raise InvalidInput(_("The campaign ends before it starts."), field="end_date")
     if scope_node.level > Level.BASE_GRID:
@@ -169,6 +172,7 @@ def visit_record(
     """Record a visit (入户走访). Each opinion becomes an appeal with source "visit" through the
     appeals' intake service, in this transaction: a refused opinion leaves no visit behind."""
     require_role(actor, *VISITORS, action=_("record visits"))
+    check_date(visited_on, field="visited_on")
     if visited_on > timezone.localdate():
         raise InvalidInput(_("A visit cannot be dated in the future."), field="visited_on")
     met = clean_text(met, field="met", label=_("Who was met"), max_length=100)
@@ -238,7 +242,7 @@ def visit_record(
         tag_next_visit_refresh(tag_ids=locked)
     for data, extension, width, height in checked:
         photo = VisitPhoto(visit=visit, width=width, height=height)
-        photo.image.save(f"visit-{visit.pk}.{extension}", ContentFile(data), save=False)
+        photo.image.save(f"photo.{extension}", ContentFile(data), save=False)  # stored under a random name
         photo.save()
     for module, text in checked_opinions:
         appeal = appeal_create(
@@ -276,6 +280,7 @@ def diary_entry_create(
     topics = list(dict.fromkeys(topics))
     if unknown := [t for t in topics if t not in Topic.values]:
         raise InvalidInput(_("Unknown topic %(t)s.") % {"t": unknown[0]}, field="topics")
+    check_date(date, field="date")
     if date > timezone.localdate():
         raise InvalidInput(_("A diary entry cannot be dated in the future."), field="date")
     mentions = list(mentions)

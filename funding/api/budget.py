@@ -6,6 +6,7 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from gridgov import dates, numbers
 from grids.api import NodeRefSerializer
 from grids.models import GridNode, Level
 
@@ -23,6 +24,9 @@ from .ledger import VoucherDetailSerializer, _voucher_detail
 
 
 class FundingRateSerializer(serializers.ModelSerializer):
+    fen_per_household = numbers.ApiIntegerField()
+    effective_from = dates.ApiDateField()
+
     class Meta:
         model = FundingRate
         fields = ["id", "fen_per_household", "effective_from", "note", "created_at"]
@@ -74,13 +78,13 @@ class BudgetDetailSerializer(BudgetSerializer):
 
 
 class BudgetFreezeSerializer(serializers.Serializer):
-    street = serializers.IntegerField()
-    year = serializers.IntegerField()
+    street = numbers.ApiIntegerField()
+    year = numbers.ApiIntegerField()
     frequency = serializers.ChoiceField(choices=AllocationFrequency.choices, default=AllocationFrequency.MONTHLY)
 
 
 class AllocationSerializer(serializers.Serializer):
-    month = serializers.IntegerField(min_value=1, max_value=12)
+    month = numbers.ApiIntegerField(min_value=1, max_value=12)
 
 
 class BudgetViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):

@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.scopes import scope_for
+from gridgov import dates, numbers
 from gridgov.errors import InvalidInput, NotAllowed
 from grids.api import NodeRefSerializer
 from grids.models import GridNode, Level
@@ -27,9 +28,9 @@ from .common import YEAR_PARAM, CanReadFunding, year_param
 
 
 class AccountSerializer(serializers.ModelSerializer):
-    debit_fen = serializers.IntegerField(read_only=True)
-    credit_fen = serializers.IntegerField(read_only=True)
-    balance_fen = serializers.IntegerField(read_only=True)
+    debit_fen = numbers.ApiIntegerField(read_only=True)
+    credit_fen = numbers.ApiIntegerField(read_only=True)
+    balance_fen = numbers.ApiIntegerField(read_only=True)
 
     class Meta:
         model = Account
@@ -48,7 +49,7 @@ class LineSerializer(serializers.ModelSerializer):
 
 
 class AccountLineSerializer(serializers.ModelSerializer):
-    voucher = serializers.IntegerField(source="voucher_id", read_only=True)
+    voucher = numbers.ApiIntegerField(source="voucher_id", read_only=True)
     voucher_label = serializers.CharField(source="voucher.label", read_only=True)
     date = serializers.DateField(source="voucher.date", read_only=True)
 
@@ -86,7 +87,7 @@ class VoucherSerializer(serializers.ModelSerializer):
     label = serializers.CharField(read_only=True)
     period = serializers.CharField(source="period.__str__", read_only=True)
     street = NodeRefSerializer(read_only=True)
-    total_fen = serializers.IntegerField(read_only=True)
+    total_fen = numbers.ApiIntegerField(read_only=True)
     reversed_by = serializers.SerializerMethodField()
 
     class Meta:
@@ -111,22 +112,22 @@ class VoucherDetailSerializer(VoucherSerializer):
 
 
 class LineInputSerializer(serializers.Serializer):
-    account = serializers.IntegerField()
-    debit_fen = serializers.IntegerField(default=0)
-    credit_fen = serializers.IntegerField(default=0)
+    account = numbers.ApiIntegerField()
+    debit_fen = numbers.ApiIntegerField(default=0)
+    credit_fen = numbers.ApiIntegerField(default=0)
     memo = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
 
 
 class VoucherCreateSerializer(serializers.Serializer):
-    street = serializers.IntegerField()
-    date = serializers.DateField()
+    street = numbers.ApiIntegerField()
+    date = dates.ApiDateField()
     kind = serializers.ChoiceField(choices=["allocation", "adjustment"])
     memo = serializers.CharField(max_length=200)
     lines = LineInputSerializer(many=True)
 
 
 class ReverseSerializer(serializers.Serializer):
-    date = serializers.DateField(required=False)
+    date = dates.ApiDateField(required=False)
     memo = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
 
 
@@ -201,8 +202,8 @@ class PeriodSerializer(serializers.ModelSerializer):
 
 
 class PeriodCloseSerializer(serializers.Serializer):
-    year = serializers.IntegerField(min_value=2000, max_value=2100)
-    month = serializers.IntegerField(min_value=1, max_value=12)
+    year = numbers.ApiIntegerField(min_value=2000, max_value=2100)
+    month = numbers.ApiIntegerField(min_value=1, max_value=12)
 
 
 class PeriodViewSet(viewsets.ReadOnlyModelViewSet):

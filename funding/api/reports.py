@@ -8,6 +8,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from gridgov import numbers
 from grids.api import NodeRefSerializer
 from grids.models import GridNode, Level
 
@@ -57,8 +58,8 @@ class ReportEventSerializer(serializers.ModelSerializer):
 
 class ExpenseReportSerializer(serializers.ModelSerializer):
     street = NodeRefSerializer(read_only=True)
-    total_fen = serializers.IntegerField(read_only=True)
-    line_count = serializers.IntegerField(read_only=True)
+    total_fen = numbers.ApiIntegerField(read_only=True)
+    line_count = numbers.ApiIntegerField(read_only=True)
 
     class Meta:
         model = ExpenseReport
@@ -81,25 +82,25 @@ class ExpenseReportDetailSerializer(ExpenseReportSerializer):
 
 
 class ReportCreateSerializer(serializers.Serializer):
-    street = serializers.IntegerField()
-    year = serializers.IntegerField()
-    month = serializers.IntegerField()
+    street = numbers.ApiIntegerField()
+    year = numbers.ApiIntegerField()
+    month = numbers.ApiIntegerField()
 
 
 class LineCreateSerializer(serializers.Serializer):
     category = serializers.CharField()
-    amount_fen = serializers.IntegerField(help_text="fen; 100 fen = 1 yuan")
-    payee = serializers.IntegerField(required=False, allow_null=True, help_text="user id; subsidy lines only")
+    amount_fen = numbers.ApiIntegerField(help_text="fen; 100 fen = 1 yuan")
+    payee = numbers.ApiIntegerField(required=False, allow_null=True, help_text="user id; subsidy lines only")
     description = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
 
 
 class LineRemoveSerializer(serializers.Serializer):
-    line = serializers.IntegerField()
+    line = numbers.ApiIntegerField()
 
 
 class ReceiptUploadSerializer(serializers.Serializer):
     file = serializers.FileField()
-    line = serializers.IntegerField(required=False, allow_null=True)
+    line = numbers.ApiIntegerField(required=False, allow_null=True)
 
 
 class ReviewSerializer(serializers.Serializer):

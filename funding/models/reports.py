@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from gridgov.files import file_url
+from gridgov.files import extension_of, file_url, stored_name
 from grids.models import GridNode
 from grids.scopes import scope_for
 
@@ -114,7 +114,9 @@ class ExpenseLine(models.Model):
 
 
 def receipt_path(instance, filename: str) -> str:
-    return f"funding/receipts/{instance.report.year}/{instance.report.street_id}/{filename}"
+    # A random name of ours (gridgov/files.py); `filename` only lends the extension, which
+    # receipt_attach took from the content. The uploader's name is kept in `name` for downloads.
+    return stored_name("funding/receipts", extension_of(filename))
 
 
 class Receipt(models.Model):

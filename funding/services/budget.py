@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from accounts.roles import Role
 from accounts.scopes import require_role
+from gridgov.dates import check_date
 from gridgov.errors import Conflict, InvalidInput, NotFound
 from grids.models import GridNode, Level
 
@@ -28,6 +29,7 @@ def funding_rate_add(*, actor, fen_per_household: int, effective_from: datetime.
     """A new rate from `effective_from` on. Budgets already frozen keep the rate they had."""
     require_role(actor, *BUDGET_KEEPERS, action=_("change the funding rate"))
     fen = check_amount(fen_per_household, field="fen_per_household")
+    check_date(effective_from, field="effective_from")
     if fen > 100_000:
         raise InvalidInput(_("A rate above 1,000 yuan per household is not plausible."), field="fen_per_household")
     if FundingRate.objects.filter(effective_from=effective_from).exists():

@@ -13,7 +13,9 @@ from django.utils.translation import gettext as _
 
 from accounts.roles import LEDGER_CLERKS
 from accounts.scopes import require_role
+from gridgov.dates import check_date
 from gridgov.errors import Conflict, InvalidInput, NotAllowed
+from gridgov.numbers import ascii_digits
 from grids.models import GridNode, Level
 
 from ..models import (
@@ -61,7 +63,7 @@ def check_amount(value, *, field: str = "amount_fen") -> int:
     """A money amount in fen: a whole number above zero and at most ten million yuan."""
     if isinstance(value, bool) or not isinstance(value, int):
         try:
-            value = int(str(value).strip())
+            value = int(ascii_digits(value, field=field).strip())
         except (TypeError, ValueError):
             raise InvalidInput(_("An amount is a whole number of fen."), field=field) from None
     if value <= 0:
@@ -162,6 +164,8 @@ def _draft(
     memo = (memo or "").strip()[:200]
     if not memo:
         raise InvalidInput(_("A voucher needs a memo saying what it is for."), field="memo")
+    # Before period_for: a voucher of year 1 or 9999 would create that accounting period.
+    check_date(date, field="date")
     lines = _check_lines(street, lines)
     period = period_for(date)
     _check_open(period, street)

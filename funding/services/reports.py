@@ -5,6 +5,7 @@ import calendar
 import datetime
 
 from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
@@ -12,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from accounts.roles import Role
 from accounts.scopes import require_role, scope_for
+from gridgov import files
 from gridgov.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from gridgov.workflow import Move, Workflow
 from grids.models import Assignment, GridNode, Level
@@ -48,7 +50,7 @@ WORKFLOW = Workflow(
 TRANSITIONS: dict[tuple[str, str], Move] = WORKFLOW.table
 
 MAX_RECEIPT_BYTES = 10 * 1024 * 1024
-RECEIPT_TYPES = (".pdf", ".jpg", ".jpeg", ".png")
+RECEIPT_TYPES = frozenset({"pdf", "jpg", "png"})  # checked by content (gridgov/files.py)
 
 
 def due_date(year: int, month: int) -> datetime.date:
@@ -225,16 +227,22 @@ def expense_line_remove(*, actor, report: ExpenseReport, line_id: int) -> None:
 def receipt_attach(*, actor, report: ExpenseReport, file, line_id: int | None = None) -> Receipt:
     report = _editable(actor, report)
     name = (getattr(file, "name", "") or "").rsplit("/", 1)[-1][:200]
-    if not name.lower().endswith(RECEIPT_TYPES):
-        raise InvalidInput(_("A receipt is a PDF, JPEG or PNG file."), field="file")
     if file.size > MAX_RECEIPT_BYTES:
         raise InvalidInput(_("A receipt is at most 10 MB."), field="file")
+    # By content, not by name: a "receipt.pdf" that is really HTML is refused.
+    checked = files.checked_content(
+        file.read(MAX_RECEIPT_BYTES + 1),
+        accept=RECEIPT_TYPES,
+        refusal=_("A receipt is a PDF, JPEG or PNG file."),
+        field="file",
+    )
     line = None
     if line_id is not None:
         line = ExpenseLine.objects.filter(report=report, pk=line_id).first()
         if line is None:
             raise NotFound(_("No such line on this report."), field="line")
-    return Receipt.objects.create(report=report, line=line, file=file, name=name, uploaded_by=actor)
+    stored = ContentFile(checked.data, name=f"receipt.{checked.extension}")
+    return Receipt.objects.create(report=report, line=line, file=stored, name=name, uploaded_by=actor)
 
 
 def expense_report_problems(report: ExpenseReport) -> list[str]:

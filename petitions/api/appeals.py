@@ -9,6 +9,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
+from gridgov import numbers
 from gridgov.dates import DomainDateTimeFilter
 from gridgov.errors import InvalidInput, NotFound
 from gridgov.params import valid, visible_node
@@ -44,7 +45,7 @@ class ModuleSerializer(serializers.ModelSerializer):
 
 class UnitSerializer(serializers.Serializer):
     kind = serializers.CharField()
-    id = serializers.IntegerField()
+    id = numbers.ApiIntegerField()
     name = serializers.CharField()
 
 
@@ -143,13 +144,13 @@ class AppealCreateSerializer(serializers.Serializer):
     source = serializers.ChoiceField(choices=Source.choices)
     module = serializers.CharField(help_text="module id or code")
     description = serializers.CharField(max_length=4000)
-    lon = serializers.FloatField()
-    lat = serializers.FloatField()
+    lon = numbers.ApiFloatField()
+    lat = numbers.ApiFloatField()
     address = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     priority = serializers.ChoiceField(choices=Priority.choices, default=Priority.NORMAL)
     reporter_name = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
     reporter_phone = serializers.CharField(max_length=30, required=False, allow_blank=True, default="")
-    reporter_resident = serializers.IntegerField(
+    reporter_resident = numbers.ApiIntegerField(
         required=False, allow_null=True, min_value=1, max_value=MAX_ID,
         help_text="the registered resident who called (from /api/appeals/caller/); name and phone default to theirs",
     )  # fmt: skip
@@ -167,12 +168,12 @@ class CallerLookupSerializer(serializers.Serializer):
 class CallerResidentSerializer(serializers.Serializer):
     """A registered resident with the caller's phone: masked phone, their household's place."""
 
-    id = serializers.IntegerField()
+    id = numbers.ApiIntegerField()
     name = serializers.CharField()
     phone_masked = serializers.CharField()
     address = serializers.CharField(source="household.address")
-    lon = serializers.FloatField(source="household.lon")
-    lat = serializers.FloatField(source="household.lat")
+    lon = numbers.ApiFloatField(source="household.lon")
+    lat = numbers.ApiFloatField(source="household.lat")
 
 
 class CallerSerializer(serializers.Serializer):

@@ -6,6 +6,7 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from gridgov import numbers
 from gridgov.errors import NotFound
 
 from .. import selectors
@@ -45,7 +46,7 @@ class SlipSerializer(serializers.ModelSerializer):
 
 
 class SlipIssueSerializer(serializers.Serializer):
-    appeal = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+    appeal = numbers.ApiIntegerField(min_value=1, max_value=MAX_ID)
     colour = serializers.ChoiceField(choices=SLIP_COLOURS)
     reason = serializers.CharField(max_length=300)
 

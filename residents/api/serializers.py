@@ -4,6 +4,7 @@ and shape, the services do the rest."""
 from drf_spectacular.utils import inline_serializer
 from rest_framework import serializers
 
+from gridgov import dates, numbers
 from grids.api import NodeRefSerializer
 
 from ..models import Building, Household, Organisation, Relation, Resident, ResidentTag, Sex, SpecialCategory
@@ -12,6 +13,8 @@ from ..models import Building, Household, Organisation, Relation, Resident, Resi
 
 
 class CategorySerializer(serializers.ModelSerializer):
+    visit_interval_days = numbers.ApiIntegerField(min_value=0, max_value=32767, required=False)
+
     class Meta:
         model = SpecialCategory
         fields = ["id", "code", "name", "symbol", "color", "responsible_role", "visit_interval_days", "is_active"]
@@ -78,7 +81,7 @@ class HouseholdSerializer(serializers.ModelSerializer):
     community = NodeRefSerializer(read_only=True)
     street = NodeRefSerializer(read_only=True)
     head_name = serializers.CharField(source="head.name", read_only=True, default="")
-    member_count = serializers.IntegerField(read_only=True)
+    member_count = numbers.ApiIntegerField(read_only=True)
 
     class Meta:
         model = Household
@@ -140,14 +143,14 @@ class OrganisationSerializer(serializers.ModelSerializer):
 
 class HouseholdWriteSerializer(serializers.Serializer):
     address = serializers.CharField(max_length=200, required=False)
-    lon = serializers.FloatField(required=False)
-    lat = serializers.FloatField(required=False)
-    building = serializers.IntegerField(required=False, allow_null=True)
+    lon = numbers.ApiFloatField(required=False)
+    lat = numbers.ApiFloatField(required=False)
+    building = numbers.ApiIntegerField(required=False, allow_null=True)
     number = serializers.CharField(max_length=24, required=False, help_text="leave out to take the next free number")
 
 
 class ResidentWriteSerializer(serializers.Serializer):
-    household = serializers.IntegerField(required=False, help_text="create only")
+    household = numbers.ApiIntegerField(required=False, help_text="create only")
     name = serializers.CharField(max_length=50, required=False)
     relation = serializers.ChoiceField(choices=Relation.choices, required=False)
     id_number = serializers.CharField(max_length=30, required=False, allow_blank=True)
@@ -176,20 +179,20 @@ RevealResponse = inline_serializer("Revealed", {"field": serializers.CharField()
 
 class TagAddSerializer(serializers.Serializer):
     category = serializers.SlugRelatedField(slug_field="code", queryset=SpecialCategory.objects.all())
-    start_date = serializers.DateField(required=False)
+    start_date = dates.ApiDateField(required=False)
     note = serializers.CharField(max_length=200, required=False, allow_blank=True)
 
 
 class TagEndSerializer(serializers.Serializer):
-    end_date = serializers.DateField(required=False)
+    end_date = dates.ApiDateField(required=False)
 
 
 class OrganisationWriteSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=100)
     kind = serializers.ChoiceField(choices=Organisation.Kind.choices)
     address = serializers.CharField(max_length=200)
-    lon = serializers.FloatField()
-    lat = serializers.FloatField()
+    lon = numbers.ApiFloatField()
+    lat = numbers.ApiFloatField()
     credit_code = serializers.CharField(max_length=18, required=False, allow_blank=True)
     contact_name = serializers.CharField(max_length=50, required=False, allow_blank=True)
     contact_phone = serializers.CharField(max_length=30, required=False, allow_blank=True)
@@ -199,6 +202,6 @@ class BuildingWriteSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=100)
     kind = serializers.ChoiceField(choices=Building.Kind.choices)
     address = serializers.CharField(max_length=200)
-    lon = serializers.FloatField()
-    lat = serializers.FloatField()
-    floors = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=200)
+    lon = numbers.ApiFloatField()
+    lat = numbers.ApiFloatField()
+    floors = numbers.ApiIntegerField(required=False, allow_null=True, min_value=1, max_value=200)

@@ -11,6 +11,7 @@ from django.utils.translation import pgettext
 
 from accounts.roles import CATEGORY_EDITORS, REGISTRY_EDITORS, Role
 from accounts.scopes import require_role
+from gridgov.dates import check_date
 from gridgov.errors import Conflict, InvalidInput
 
 from ..models import (
@@ -171,7 +172,7 @@ def resident_tag_add(
     _check_in_scope(actor, resident.household.unit_grid_id)
     if not category.is_active:
         raise InvalidInput(_("Category %(c)s is no longer in use.") % {"c": category}, field="category")
-    start_date = start_date or timezone.localdate()
+    start_date = check_date(start_date, field="start_date") or timezone.localdate()
     if resident.tags.filter(category=category).active(start_date).exists():
         raise Conflict(
             _("%(r)s is already tagged %(c)s.") % {"r": resident, "c": category},
@@ -197,7 +198,7 @@ def resident_tag_end(*, actor, tag: ResidentTag, end_date: datetime.date | None 
     require_role(actor, *REGISTRY_EDITORS, action=EDIT_ACTION)
     tag = ResidentTag.objects.select_for_update().select_related("resident__household").get(pk=tag.pk)
     _check_in_scope(actor, tag.resident.household.unit_grid_id)
-    end_date = end_date or timezone.localdate()
+    end_date = check_date(end_date, field="end_date") or timezone.localdate()
     if tag.end_date is not None:
         raise Conflict(_("This tag has already ended."))
     if end_date < tag.start_date:

@@ -121,3 +121,58 @@ def test_the_notification_list_query_count_does_not_grow_with_the_notices(
     with django_assert_num_queries(4):
         response = client.get("/api/notifications/")
     assert response.json()["count"] == 31
+
+
+def _backlog(people, count: int) -> None:
+    Notification.objects.bulk_create(
+        Notification(recipient=people.zhongxin, kind=Notification.Kind.SLIP, title=f"督办单 {i}", key=f"backlog:{i}")
+        for i in range(count)
+    )
+    Notification.objects.update(created_at=timezone.now() - datetime.timedelta(minutes=10))
+
+
+def test_the_redelivery_sweep_drains_every_due_notice_in_one_run_batch_after_batch(people):
+    from accounts.services import notifications_redeliver
+
+    _backlog(people, 35)
+    assert notifications_redeliver(batch=10) == 35
+    assert not Notification.objects.undelivered().exists()
+
+
+def test_the_redelivery_task_delivers_more_than_one_batch(people, settings):
+    from accounts import services, tasks
+
+    _backlog(people, services.REDELIVERY_BATCH + 5)
+    assert tasks.redeliver_notifications() == services.REDELIVERY_BATCH + 5
+    assert not Notification.objects.undelivered().exists()
+
+
+def test_the_redelivery_sweep_leaves_notices_that_are_not_due_yet(people):
+    from accounts.services import notifications_redeliver
+
+    _backlog(people, 3)
+    send(people.zhongxin, key="fresh")  # just sent: its own delivery task is on the way
+    assert notifications_redeliver(batch=2) == 3
+    assert list(Notification.objects.undelivered().values_list("key", flat=True)) == ["fresh"]
+
+
+def test_a_failing_mail_server_ends_the_redelivery_run_after_one_attempt(people, settings):
+    from accounts.services import notifications_redeliver
+
+    settings.EMAIL_BACKEND = "tests.accounts.failing_mail.Backend"
+    people.zhongxin.email = "zhongxin@example.gov.cn"
+    people.zhongxin.save(update_fields=["email"])
+    _backlog(people, 5)
+    assert notifications_redeliver(batch=2) == 0
+    assert sorted(Notification.objects.values_list("attempts", flat=True)) == [0, 0, 0, 0, 1]
+
+
+def test_the_seed_leaves_no_backlog_of_undelivered_notices(people):
+    from accounts.demo import seed_notices_delivered
+    from grids.management.commands.seed_district import STEPS
+
+    _backlog(people, 4)
+    assert "4" in seed_notices_delivered(None)
+    assert not Notification.objects.undelivered().exists()
+    assert all(n.delivered_at == n.created_at for n in Notification.objects.all())
+    assert STEPS[-1][1] is seed_notices_delivered  # after every step that may send notices

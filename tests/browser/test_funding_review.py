@@ -4,6 +4,7 @@ import pytest
 
 from funding.models import ExpenseReport, ReportStatus, Voucher
 from tests.funding.conftest import YEAR, allocate, budgets, households, staff  # noqa: F401 - fixtures
+from tests.uploads import pdf_bytes
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -68,7 +69,7 @@ def test_street_submits_auditor_returns_street_resubmits_auditor_approves_and_bu
     page.goto(f"{live_server.url}/funding/reports/{report.pk}/")
     assert "培训费缺少发票" in page.locator("#events").inner_text()
     receipt = tmp_path / "培训发票.pdf"
-    receipt.write_bytes(b"%PDF-1.4 training receipt")
+    receipt.write_bytes(pdf_bytes())
     page.set_input_files("#attach input[name=file]", str(receipt))
     page.click("#attach button[type=submit]")
     page.wait_for_selector("#lines a[href*='/funding/receipts/'], a[href*='/funding/receipts/']")

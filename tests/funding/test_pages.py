@@ -10,6 +10,7 @@ from openpyxl import load_workbook
 
 from funding import services
 from funding.models import Account, ExpenseReport, Receipt, ReportStatus, Voucher
+from tests.uploads import pdf_bytes
 from tests.xlsx_cells import HOSTILE, formula_cells
 
 from .conftest import YEAR, allocate, make_report
@@ -118,7 +119,7 @@ def test_street_prepares_and_submits_a_report_through_the_page(client_for, peopl
     client.post(url, {"action": "add_line", "category": "manager_subsidy", "amount": "-3", "payee": staff.manager.pk})
     client.post(url, {"action": "add_line", "category": "printing", "amount": "12.50", "description": "打印"})
     assert sorted(report.lines.values_list("amount_fen", flat=True)) == [1250, 80_000]
-    upload = SimpleUploadedFile("发票.pdf", b"%PDF-1.4 receipt", content_type="application/pdf")
+    upload = SimpleUploadedFile("发票.pdf", pdf_bytes(), content_type="application/pdf")
     client.post(url, {"action": "attach", "file": upload})
     receipt = Receipt.objects.get(report=report)
     assert client.get(reverse("funding-receipt", args=[receipt.pk])).status_code == 200

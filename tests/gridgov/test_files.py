@@ -18,6 +18,7 @@ from petitions import services as appeals
 from petitions.models import Source
 from residents import services as registry
 from tests.petitions.conftest import modules, places, png_bytes, point_in  # noqa: F401
+from tests.uploads import pdf_bytes
 from visits.services import visit_record
 
 pytestmark = pytest.mark.django_db
@@ -63,7 +64,7 @@ def uploads(people, modules, places, streets, settings, tmp_path, clock) -> Uplo
     pdf = receipt_attach(
         actor=people.zhongxin,
         report=report,
-        file=SimpleUploadedFile("发票.pdf", b"%PDF-1.4 x", content_type="application/pdf"),
+        file=SimpleUploadedFile("发票.pdf", pdf_bytes(), content_type="application/pdf"),
     )
     return Uploads(appeal.photos.get(), visit.photos.get(), receipt, pdf)
 
@@ -239,3 +240,109 @@ def test_no_page_or_module_links_an_upload_by_its_storage_url():
     assert len(sources) > 50
     offenders = [str(p.relative_to(root)) for p in sources if pattern.search(p.read_text(encoding="utf-8"))]
     assert offenders == []
+
+
+# ---- Uploads are accepted by content and stored under random names ----
+
+HTML = b"<!DOCTYPE html><html><script>alert(document.cookie)</script></html>"
+
+
+@pytest.mark.parametrize(
+    "data",
+    [HTML, b"%PDF-1.4 <html><script>alert(1)</script>", image_bytes(fmt="GIF"), image_bytes(fmt="PNG")[:60]],
+    ids=["html", "pdf-magic-but-html", "gif", "truncated-png"],
+)
+def test_a_photo_named_jpg_that_is_not_a_jpeg_png_or_webp_is_refused_everywhere(
+    data,
+    people,
+    modules,  # noqa: F811
+    places,  # noqa: F811
+    streets,
+    clock,
+    settings,
+    tmp_path,
+):
+    from gridgov.errors import InvalidInput
+
+    settings.MEDIA_ROOT = tmp_path
+    lon, lat = places["zhongxin"]
+
+    def upload(name="photo.jpg"):
+        return SimpleUploadedFile(name, data, content_type="image/jpeg")
+
+    with pytest.raises(InvalidInput) as refused:
+        appeals.appeal_create(
+            actor=people.grid_manager, source=Source.GRID, module=modules["sanitation"], description="井盖缺失",
+            lon=lon, lat=lat, photos=[upload()],
+        )  # fmt: skip
+    assert refused.value.code == "not_an_image"
+    household = registry.household_create(actor=None, address="中心街1号", lon=lon, lat=lat)
+    with pytest.raises(InvalidInput):
+        visit_record(actor=people.grid_manager, household=household, visited_on=clock.today, photos=[upload()])
+    report = expense_report_create(
+        actor=people.zhongxin, street=streets["中心街街道"], year=clock.today.year, month=clock.today.month
+    )
+    for name in ("receipt.jpg", "receipt.pdf"):
+        with pytest.raises(InvalidInput, match="A receipt is a PDF, JPEG or PNG file"):
+            receipt_attach(actor=people.zhongxin, report=report, file=upload(name))
+    assert not any(p.is_file() for p in Path(tmp_path).rglob("*"))  # nothing was stored
+
+
+def test_an_upload_is_stored_under_a_random_name_with_the_extension_of_its_content(uploads):
+    names = [
+        uploads.appeal_photo.image.name,
+        uploads.visit_photo.image.name,
+        uploads.receipt.file.name,
+        uploads.pdf_receipt.file.name,
+    ]
+    for name, folder, extension in zip(
+        names, ["appeals", "visits", "funding/receipts", "funding/receipts"], ["png", "png", "png", "pdf"], strict=True
+    ):
+        assert re.fullmatch(rf"{folder}/\d{{4}}/\d{{2}}/[0-9a-f]{{32}}\.{extension}", name), name
+    assert "visit-" not in uploads.visit_photo.image.name
+    assert uploads.receipt.name == "票据.png"  # the uploader's name is kept only as the download name
+
+
+def test_a_png_uploaded_with_a_jpg_name_is_stored_as_png(people, streets, clock, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    report = expense_report_create(
+        actor=people.zhongxin, street=streets["中心街街道"], year=clock.today.year, month=clock.today.month
+    )
+    receipt = receipt_attach(
+        actor=people.zhongxin,
+        report=report,
+        file=SimpleUploadedFile("scan.jpg", image_bytes(), content_type="image/jpeg"),
+    )
+    assert receipt.file.name.endswith(".png")
+
+
+def test_every_file_field_of_every_model_stores_under_a_random_name():
+    from django.apps import apps
+    from django.db import models
+
+    fields = [f for model in apps.get_models() for f in model._meta.get_fields() if isinstance(f, models.FileField)]
+    assert len(fields) >= 3
+    for field in fields:
+        assert callable(field.upload_to), field
+        first, second = field.upload_to(_Row(), "x.jpg"), field.upload_to(_Row(), "x.jpg")
+        assert first != second and re.search(r"/[0-9a-f]{32}\.jpg$", first), (field, first)
+
+
+class _Row:
+    extension = "jpg"
+
+
+def test_uploads_are_never_served_from_media_url():
+    from django.conf import settings
+    from django.urls import get_resolver
+
+    def patterns(resolver, prefix=""):
+        for p in resolver.url_patterns:
+            if hasattr(p, "url_patterns"):
+                yield from patterns(p, prefix + str(p.pattern))
+            else:
+                yield prefix + str(p.pattern)
+
+    media = settings.MEDIA_URL.strip("/")
+    assert not [p for p in patterns(get_resolver()) if p.lstrip("^").startswith(media)]
+    assert Client().get(f"/{media}/anything.jpg").status_code != 200

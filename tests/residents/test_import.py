@@ -1,4 +1,6 @@
+import datetime
 import io
+import zipfile
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -8,6 +10,7 @@ from gridgov.errors import InvalidInput, NotAllowed
 from grids.models import GridNode, Level
 from residents.importing import COLUMNS, registry_import, template_workbook
 from residents.models import Household, Resident, ResidentTag
+from tests.xlsx_bombs import crafted_workbook, million_empty_rows, one_huge_string
 
 from .conftest import point_in
 
@@ -152,40 +155,101 @@ def test_the_command_is_a_dry_run_unless_told_commit(community, categories, tmp_
     assert "already registered" in out.getvalue()
 
 
-def test_the_import_page_checks_then_imports_on_confirm(community, categories, community_user, client_for, settings,
-                                                         tmp_path):  # fmt: skip
+def _upload(client, node, data: bytes, django_capture_on_commit_callbacks):
+    upload = io.BytesIO(data)
+    upload.name = "sheet.xlsx"
+    # The task is enqueued after commit; here it runs right away, as a worker would.
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = client.post("/registry/import/", {"node": node.pk, "file": upload})
+    return response, callbacks
+
+
+def test_the_import_page_stages_the_file_a_task_checks_it_and_another_imports_it_on_confirm(
+    community, categories, community_user, client_for, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    from residents.models import RegistryImport
+    from residents.tasks import run_registry_import
+
     settings.MEDIA_ROOT = tmp_path
     client = client_for(community_user)
     assert client.get("/registry/import/template.xlsx").status_code == 200
-    upload = io.BytesIO(sheet(good_rows(community)))
-    upload.name = "sheet.xlsx"
-    response = client.post("/registry/import/", {"node": community.pk, "file": upload})
-    assert response.status_code == 200
-    token = response.context["token"]
-    assert token
+    response, callbacks = _upload(client, community, sheet(good_rows(community)), django_capture_on_commit_callbacks)
+    job = RegistryImport.objects.get()
+    assert response.status_code == 302 and response.url == f"/registry/import/{job.token}/"
+    assert len(callbacks) == 1  # the check task, enqueued after commit
+    assert job.status == "checking" and (tmp_path / "imports" / f"{job.token.hex}.xlsx").is_file()
+    page = client.get(response.url)
+    assert 'id="import-progress"' in page.content.decode() and "import_progress.js" in page.content.decode()
+    assert client.get(f"{response.url}progress/").json()["in_progress"] is True
+
+    assert run_registry_import(job.pk) == "checked"
+    progress = client.get(f"{response.url}progress/").json()
+    assert progress == {
+        "status": "checked", "status_label": "Ready to import", "rows_done": 3, "rows_total": 3, "in_progress": False,
+    }  # fmt: skip
+    assert 'id="confirm"' in client.get(response.url).content.decode()
     assert not Household.objects.exists()
-    response = client.post("/registry/import/", {"token": token, "confirm": "1"})
-    assert response.status_code == 302
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        assert client.post(response.url, {"confirm": "1"}).status_code == 302
+    assert len(callbacks) == 1
+    assert run_registry_import(job.pk) == "imported"
     assert Household.objects.count() == 2
-    # The token is spent: a second confirm imports nothing twice.
-    response = client.post("/registry/import/", {"token": token, "confirm": "1"})
+    assert "Imported 2 households and 3 residents" in client.get(response.url).content.decode()
+    assert not (tmp_path / "imports" / f"{job.token.hex}.xlsx").exists()  # nothing left staged
+    # Spent: a second confirm or a second run of the task imports nothing twice.
+    client.post(response.url, {"confirm": "1"})
+    assert run_registry_import(job.pk) == "imported"
     assert Household.objects.count() == 2
 
 
-def test_the_import_page_lists_bad_rows_and_offers_no_confirm(community, categories, community_user, client_for):
+def test_the_import_page_lists_bad_rows_and_offers_no_confirm(
+    community, categories, community_user, client_for, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    from residents.models import RegistryImport
+    from residents.tasks import run_registry_import
+
+    settings.MEDIA_ROOT = tmp_path
+    client = client_for(community_user)
     rows = good_rows(community)
     rows[1][6] = "370402198001010012"
-    upload = io.BytesIO(sheet(rows))
-    upload.name = "sheet.xlsx"
-    response = client_for(community_user).post("/registry/import/", {"node": community.pk, "file": upload})
-    assert response.status_code == 200
-    assert response.context["token"] is None
-    assert [e.row for e in response.context["report"].errors] == [3]
-    bad = io.BytesIO(b"garbage")
-    bad.name = "x.xlsx"
-    response = client_for(community_user).post("/registry/import/", {"node": community.pk, "file": bad})
-    assert response.status_code == 200
-    assert "xlsx" in response.content.decode()
+    response, _callbacks = _upload(client, community, sheet(rows), django_capture_on_commit_callbacks)
+    assert run_registry_import(RegistryImport.objects.get().pk) == "rejected"
+    page = client.get(response.url).content.decode()
+    assert 'id="import-errors"' in page and 'id="confirm"' not in page
+    assert client.post(response.url, {"confirm": "1"}).status_code == 302
+    assert not Household.objects.exists()
+
+
+def test_a_bomb_or_a_garbage_file_is_refused_at_upload_with_nothing_staged(
+    community, categories, community_user, client_for, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    from django.utils import translation
+
+    from residents.models import RegistryImport
+
+    settings.MEDIA_ROOT = tmp_path
+    client = client_for(community_user, language="zh-hans")
+    for data, message in ((crafted_workbook(one_huge_string(60)), "解压后超过"), (b"garbage", "xlsx")):
+        with translation.override("zh-hans"):
+            response, callbacks = _upload(client, community, data, django_capture_on_commit_callbacks)
+        assert response.status_code == 200 and message in response.content.decode()
+        assert callbacks == []
+    assert not RegistryImport.objects.exists()
+    assert not list(tmp_path.rglob("*.xlsx"))
+
+
+def test_only_the_uploader_sees_an_import(
+    community, categories, community_user, people, client_for, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    settings.MEDIA_ROOT = tmp_path
+    response, _callbacks = _upload(
+        client_for(community_user), community, sheet(good_rows(community)), django_capture_on_commit_callbacks
+    )
+    other = client_for(people.center)
+    assert other.get(response.url).status_code == 404
+    assert other.get(f"{response.url}progress/").status_code == 404
+    assert other.post(response.url, {"confirm": "1"}).status_code == 404
 
 
 def test_an_id_number_typed_into_a_number_cell_is_reported_as_such(community, categories):
@@ -228,3 +292,98 @@ def test_bad_household_input_gets_a_400(district, people, client_for, data):
     response = client_for(people.center).post("/api/residents/households/", data)
     assert response.status_code == 400
     assert not Household.objects.exists()
+
+
+# ---- Exhaustion: zip bombs and oversized sheets are refused before openpyxl parses ----
+
+
+@pytest.fixture
+def parsing_forbidden(monkeypatch):
+    """Any call into openpyxl fails the test: the refusal must come from the zip directory."""
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("openpyxl was asked to parse a file that should have been refused")
+
+    monkeypatch.setattr("residents.importing.load_workbook", refuse)
+
+
+def test_three_million_empty_rows_are_refused_from_the_zip_directory_alone(community, parsing_forbidden):
+    data = crafted_workbook(million_empty_rows(3_000_000))
+    assert len(data) < 1024 * 1024  # the attack's shape: a small upload
+    with pytest.raises(InvalidInput, match="compressed more than 100 times") as refused:
+        registry_import(actor=None, node=community, data=data)
+    assert refused.value.code == "compression_ratio"
+
+
+def test_a_400_mb_string_is_refused_from_the_zip_directory_alone(community, parsing_forbidden):
+    data = crafted_workbook(one_huge_string(400))
+    assert len(data) < 1024 * 1024
+    with pytest.raises(InvalidInput, match="unpacks to more than"):
+        registry_import(actor=None, node=community, data=data)
+
+
+def test_a_member_compressed_beyond_the_ratio_is_refused(community, parsing_forbidden):
+    data = crafted_workbook(one_huge_string(5))  # 5 MB of one letter: under the total, far past 100×
+    with pytest.raises(InvalidInput, match="compressed more than 100 times") as refused:
+        registry_import(actor=None, node=community, data=data)
+    assert refused.value.code == "compression_ratio"
+
+
+def test_the_refusal_reads_only_the_zip_directory(community, monkeypatch):
+    from residents import importing
+
+    data = crafted_workbook(million_empty_rows(3_000_000))
+    opened = []
+    monkeypatch.setattr(zipfile.ZipFile, "open", lambda self, *a, **k: opened.append(a) or 1 / 0)
+    with pytest.raises(InvalidInput):
+        importing.check_archive(data)
+    assert opened == []  # no member was decompressed
+
+
+def test_a_bomb_is_refused_in_chinese(community, parsing_forbidden):
+    from django.utils import translation
+
+    with translation.override("zh-hans"), pytest.raises(InvalidInput) as refused:
+        registry_import(actor=None, node=community, data=crafted_workbook(one_huge_string(60)))
+    assert "解压后超过" in refused.value.message
+
+
+def test_empty_rows_count_against_the_row_limit_while_streaming(community, settings):
+    settings.GRIDGOV_IMPORT_MAX_ROWS = 100
+    # Within the zip limits (a few hundred rows), but the rows run past the limit while streaming.
+    with pytest.raises(InvalidInput, match="more than 100 rows"):
+        registry_import(actor=None, node=community, data=crafted_workbook(million_empty_rows(500)))
+
+
+def test_a_cell_past_the_length_limit_is_refused_with_its_row(community, categories):
+    rows = good_rows(community)
+    rows[1][1] = "长" * 501
+    with pytest.raises(InvalidInput, match="Row 3 holds a cell of more than 500 characters"):
+        registry_import(actor=None, node=community, data=sheet(rows))
+
+
+def test_columns_past_the_limit_are_not_read(community, categories, settings):
+    settings.GRIDGOV_IMPORT_MAX_COLUMNS = len(HEADER)
+    rows = [[*row, "x" * 10_000] for row in good_rows(community)]  # a 12th column is never read
+    report = registry_import(actor=None, node=community, data=sheet(rows, header=[*HEADER, "备注"]))
+    assert report.ok, report.errors
+
+
+def test_staged_sheets_older_than_the_limit_are_deleted(clock, settings, tmp_path):
+    import os
+
+    from residents.importing import staged_imports_expire, staging_dir
+    from residents.tasks import expire_staged_imports
+
+    settings.MEDIA_ROOT = tmp_path
+    settings.GRIDGOV_IMPORT_STAGED_HOURS = 24
+    old, fresh = staging_dir() / "old.xlsx", staging_dir() / "fresh.xlsx"
+    for path, age in ((old, 25), (fresh, 23)):
+        path.write_bytes(b"PK")
+        stamp = clock.now.timestamp() - age * 3600
+        os.utime(path, (stamp, stamp))
+    assert expire_staged_imports() == 1
+    assert not old.exists() and fresh.exists()
+    clock.shift(datetime.timedelta(hours=2))
+    assert staged_imports_expire() == 1
+    assert not fresh.exists()

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from tqdm import tqdm
 
+from accounts.demo import seed_notices_delivered
 from assessment import demo as assessment_demo
 from funding.demo import seed_funding
 from gridgov.errors import DomainError
@@ -31,6 +32,8 @@ STEPS = [
     ("supervision slips", demo_supervision.seed_supervision),
     # After the slips: the scores count them.
     ("assessment", assessment_demo.seed_assessment),
+    # Last of all: every step above may have sent notices.
+    ("notices", seed_notices_delivered),
 ]
 
 
