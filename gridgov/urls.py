@@ -14,6 +14,7 @@ urlpatterns = [
     path("registry/", include("residents.urls")),
     path("visits/", include("visits.urls")),
     path("assessment/", include("assessment.urls")),
+    path("dashboard/", include("dashboard.urls")),
     path("funding/", include("funding.urls")),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
