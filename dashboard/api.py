@@ -26,7 +26,12 @@ SUMMARY = inline_serializer(
     {
         "node": inline_serializer(
             "StatsNode",
-            {"id": serializers.IntegerField(), "code": serializers.CharField(), "name": serializers.CharField(), "level": serializers.IntegerField()},
+            {
+                "id": serializers.IntegerField(),
+                "code": serializers.CharField(),
+                "name": serializers.CharField(),
+                "level": serializers.IntegerField(),
+            },
         ),
         "start": serializers.DateField(),
         "end": serializers.DateField(help_text="included"),

@@ -23,7 +23,6 @@ from django.db.models import (
     Count,
     DateTimeField,
     ExpressionWrapper,
-    F,
     OuterRef,
     Q,
     QuerySet,
@@ -192,7 +191,13 @@ FIGURES: tuple[Figure, ...] = (
         for colour in COLOURS
     ),
     *(
-        Figure(f"open_slips_{colour}", gettext_lazy("Open slips"), "slip", lambda p, c=colour: Q(colour=c, closed_at__isnull=True), "slips")
+        Figure(
+            f"open_slips_{colour}",
+            gettext_lazy("Open slips"),
+            "slip",
+            lambda p, c=colour: Q(colour=c, closed_at__isnull=True),
+            "slips",
+        )
         for colour in COLOURS
     ),
 )
@@ -403,7 +408,9 @@ def source_rows(user, node: GridNode, period: Period) -> list[Row]:
 
 
 def department_rows(user, node: GridNode, period: Period) -> list[Row]:
-    grouped = _grouped(base_appeals(user, node).filter(handling_department__isnull=False), period, "handling_department_id")
+    grouped = _grouped(
+        base_appeals(user, node).filter(handling_department__isnull=False), period, "handling_department_id"
+    )
     departments = Department.objects.filter(pk__in=list(grouped)).order_by("code")
     return _rows(grouped, [(d.pk, d.name) for d in departments])
 
@@ -411,8 +418,10 @@ def department_rows(user, node: GridNode, period: Period) -> list[Row]:
 def node_path(node: GridNode, user) -> list[GridNode]:
     """The node's ancestors the user may open, for the breadcrumb (one query)."""
     scope = scope_for(user)
-    return list(node.get_ancestors(include_self=True).filter(scope.node_q())) if not scope.everything else list(
-        node.get_ancestors(include_self=True)
+    return (
+        list(node.get_ancestors(include_self=True).filter(scope.node_q()))
+        if not scope.everything
+        else list(node.get_ancestors(include_self=True))
     )
 
 
@@ -427,7 +436,15 @@ def _series(qs: QuerySet, column: str, trunc, lo, hi) -> dict:
         .annotate(n=Count("pk"))
         .order_by()
     )
-    return {r["bucket"]: r["n"] for r in rows}
+    return {_bucket_key(r["bucket"], trunc): r["n"] for r in rows}
+
+
+def _bucket_key(value, trunc) -> tuple:
+    # TruncMonth gives an aware datetime on PostgreSQL and SQLite alike, TruncDate a date; both
+    # are compared by their calendar fields.
+    if trunc is TruncMonth:
+        return (value.year, value.month)
+    return (value.year, value.month, value.day)
 
 
 def _last_year(day: datetime.date) -> datetime.date:
@@ -462,16 +479,8 @@ def trends(user, node: GridNode, today: datetime.date) -> dict:
             received = _series(base, "created_at", trunc, lo, hi)
             done = _series(closed, "closed_at", trunc, lo, hi)
 
-            def at(series, bucket):
-                if trunc is TruncMonth:
-                    # TruncMonth gives an aware datetime on PostgreSQL, a date-like on SQLite.
-                    for k, n in series.items():
-                        if (k.year, k.month) == (bucket.year, bucket.month):
-                            return n
-                    return 0
-                return series.get(bucket, 0)
-
             shifted = [(_last_year(b) if year_shift else b) for b in buckets]
-            out[key][f"received{suffix}"] = [at(received, b) for b in shifted]
-            out[key][f"closed{suffix}"] = [at(done, b) for b in shifted]
+            keys = [_bucket_key(b, trunc) for b in shifted]
+            out[key][f"received{suffix}"] = [received.get(k, 0) for k in keys]
+            out[key][f"closed{suffix}"] = [done.get(k, 0) for k in keys]
     return out

@@ -55,7 +55,9 @@ def _slice(request) -> Slice:
         return int(value) if value.isdigit() and len(value) < 10 else None
 
     source = request.GET.get("source", "")
-    return Slice(module=as_int("module"), source=source if source in Source.values else "", department=as_int("department"))
+    return Slice(
+        module=as_int("module"), source=source if source in Source.values else "", department=as_int("department")
+    )
 
 
 def _query(node, period, **extra) -> str:
@@ -140,7 +142,9 @@ def figure_list(request):
         .order_by("-created_at", "-id")
     )
     page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    base_query = _query(node, period, figure=name, module=where.module, source=where.source, department=where.department)
+    base_query = _query(
+        node, period, figure=name, module=where.module, source=where.source, department=where.department
+    )
     return render(
         request,
         "dashboard/list.html",

@@ -65,7 +65,8 @@ def test_the_busy_district_counts_what_happened(busy_district, people):
     assert s["reworked"] == 3
     assert s["extended"] == 1
     assert s["slips"] == {"blue": 1, "yellow": 1, "orange": 0, "red": 1}
-    # Signed (appeals, not signings): the 2×(in_progress…closed) made, the department's, the late one, the three reworks.
+    # Signed (appeals, not signings): the 2×(in_progress…closed) made, the department's, the late
+    # one, the three reworks.
     assert s["signed"] == 2 * 4 + 1 + 1 + 3
     assert s["signed_on_time"] == s["signed"] - 1
     assert s["overdue"] == s["open"] - 2 * 2 - 2 * 2  # received+registered, replied+verified of both streets
@@ -82,7 +83,10 @@ def test_a_street_officer_counts_only_their_street(busy_district, people):
     shuiguo = selectors.summary(people.shuiguo, selectors.dashboard_node(people.shuiguo, None), period)
     assert zhongxin["received"] + shuiguo["received"] == everything["received"]
     assert shuiguo["received"] == 8
-    assert all(a.street_id == zhongxin_node.pk for a in selectors.figure_appeals(people.zhongxin, zhongxin_node, period, "received"))
+    assert all(
+        a.street_id == zhongxin_node.pk
+        for a in selectors.figure_appeals(people.zhongxin, zhongxin_node, period, "received")
+    )
 
 
 def test_a_node_outside_the_scope_is_not_found(busy_district, people, streets):
@@ -159,7 +163,12 @@ def test_periods_today_week_month_and_bad_ranges(clock):
     assert month.start == datetime.date(2026, 3, 1)
     explicit = selectors.period_for(start="2026-01-01", end="2026-01-31", now=now)
     assert explicit.hi - explicit.lo == datetime.timedelta(days=31)
-    for start, end in (("2026-13-01", ""), ("2026-02-01", "2026-01-01"), ("1066-01-01", "2026-01-01"), ("2020-01-01", "2026-01-01")):
+    for start, end in (
+        ("2026-13-01", ""),
+        ("2026-02-01", "2026-01-01"),
+        ("1066-01-01", "2026-01-01"),
+        ("2020-01-01", "2026-01-01"),
+    ):
         with pytest.raises(InvalidInput):
             selectors.period_for(start=start, end=end, now=now)
 
@@ -168,7 +177,11 @@ def test_trends_count_received_and_closed_by_day_and_month_against_last_year(bus
     node = district(people.center)
     t = selectors.trends(people.center, node, busy_district.today)
     assert len(t["daily"]["labels"]) == 30 and len(t["monthly"]["labels"]) == 12
-    total = selectors.summary(people.center, node, Period(busy_district.today - datetime.timedelta(days=29), busy_district.today, timezone.now()))
+    total = selectors.summary(
+        people.center,
+        node,
+        Period(busy_district.today - datetime.timedelta(days=29), busy_district.today, timezone.now()),
+    )
     assert sum(t["daily"]["received"]) == total["received"]
     assert sum(t["daily"]["closed"]) == total["closed"]
     assert sum(t["monthly"]["received"]) == 22
