@@ -484,3 +484,77 @@ def trends(user, node: GridNode, today: datetime.date) -> dict:
             out[key][f"received{suffix}"] = [received.get(k, 0) for k in keys]
             out[key][f"closed{suffix}"] = [done.get(k, 0) for k in keys]
     return out
+
+
+# ---------------------------------------------------------------- the wall screen
+
+WALL_ROWS = 10
+WALL_NEWEST = 12
+
+
+def wall_data(user, node: GridNode, now: datetime.datetime | None = None) -> dict:
+    """Everything the wall screen (大屏) shows, as JSON-ready data: today's figures (the same
+    `summary`), open slips by colour, the 10 most overdue appeals, the newest appeals (masked:
+    redacted text, masked reporter) and the ranking of the node's children. A fixed number of
+    queries (4 figures + 2 lists + 2 ranking)."""
+    from gridgov.redact import redact
+
+    period = period_for("today", now=now)
+    s = summary(user, node, period)
+    base = base_appeals(user, node).select_related("module", "street", "community")
+    overdue = (
+        base.filter(BY_NAME["overdue"].q(period))
+        .select_related("handling_department", "handling_node")
+        .only(
+            "id", "deadline", "colour", "module__name", "street__name", "community__name",
+            "handling_department__name", "handling_node__name",
+        )
+        .order_by("deadline", "id")[:WALL_ROWS]
+    )  # fmt: skip
+    newest = base.only(
+        "id", "created_at", "description", "reporter_name_masked", "module__name", "street__name", "community__name"
+    ).order_by("-created_at", "-id")[:WALL_NEWEST]
+    ranking = sorted(child_rows(user, node, period), key=lambda r: (-r.counts["open"], r.name))
+
+    def place(a) -> str:
+        return f"{a.street.name} · {a.community.name}"
+
+    return {
+        "node": {"id": node.pk, "name": node.name},
+        "at": timezone.localtime(period.now).strftime("%Y-%m-%d %H:%M:%S"),
+        "today": {k: s[k] for k in ("received", "dispatched", "signed", "replied", "closed", "open", "overdue")},
+        "rates": {k: s[k] for k in ("on_time_rate", "satisfaction_rate", "sign_rate")},
+        "open_slips": s["open_slips"],
+        "overdue": [
+            {
+                "id": a.pk,
+                "module": a.module.name,
+                "place": place(a),
+                "unit": a.handling_unit_name,
+                "hours": int((period.now - a.deadline).total_seconds() // 3600),
+                "colour": a.colour,
+            }
+            for a in overdue
+        ],
+        "newest": [
+            {
+                "id": a.pk,
+                "at": timezone.localtime(a.created_at).strftime("%m-%d %H:%M"),
+                "module": a.module.name,
+                "place": place(a),
+                "reporter": a.reporter_name_masked,
+                "text": redact(a.description)[:40],
+            }
+            for a in newest
+        ],
+        "ranking": [
+            {
+                "id": r.node.pk,
+                "name": r.name,
+                "open": r.counts["open"],
+                "overdue": r.counts["overdue"],
+                "on_time_rate": r.on_time_rate,
+            }
+            for r in ranking
+        ],
+    }

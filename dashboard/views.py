@@ -1,6 +1,7 @@
 """The dashboard (态势, the landing page of the command center and the bureau) and the lists
 behind its figures. Reads only dashboard.selectors; scoped by the caller's area."""
 
+from django.http import JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -157,3 +158,34 @@ def figure_list(request):
             "back": reverse("dashboard") + "?" + _query(node, period),
         },
     )
+
+
+WALL_REFRESH_SECONDS = 30
+
+
+@section_page("dashboard-wall")
+def wall(request):
+    """The wall screen (大屏), 1920×1080, dark: today's figures, open slips by colour, the most
+    overdue, the newest appeals (masked) and the ranking. static/dashboard/wall.js refreshes
+    the data from `wall_data` every 30 s without reloading the page."""
+    node = selectors.dashboard_node(request.user, request.GET.get("node"))
+    data = selectors.wall_data(request.user, node)
+    return render(
+        request,
+        "dashboard/wall.html",
+        {
+            "node": node,
+            "data": data,
+            "colours": [(c, Colour(c).label) for c in COLOURS],
+            "data_url": reverse("dashboard-wall-data") + f"?node={node.pk}",
+            "refresh_ms": WALL_REFRESH_SECONDS * 1000,
+        },
+    )
+
+
+@section_page("dashboard-wall")
+def wall_data(request):
+    node = selectors.dashboard_node(request.user, request.GET.get("node"))
+    response = JsonResponse(selectors.wall_data(request.user, node))
+    response["Cache-Control"] = "no-store"
+    return response

@@ -50,3 +50,31 @@ def test_a_street_officer_sees_only_their_streets_dashboard(busy_district, peopl
     assert "税郭镇" not in page.content()
     response = page.goto(f"{live_server.url}/dashboard/?node={streets['税郭镇'].pk}")
     assert response.status == 404
+
+
+def test_the_wall_shows_a_new_intake_after_its_refresh_and_does_not_grow(
+    busy_district, people, make_appeal, login, page, live_server, screenshot
+):
+    page.set_viewport_size({"width": 1920, "height": 1080})
+    login("center")
+    page.clock.install()  # the page's timers run when the test says so
+    page.goto(f"{live_server.url}/wall/")
+    received = page.locator('[data-key="today.received"]')
+    assert received.inner_text() == "0"
+    assert page.locator('tbody[data-list="ranking"] tr').count() == 2
+    screenshot("wall-1")
+
+    appeal = make_appeal("received")  # a call comes in
+    page.clock.run_for(31_000)  # the 30 s refresh fires: fetch, then redraw
+    page.wait_for_function("document.getElementById('wall').dataset.refreshed === '2'")
+    assert received.inner_text() == "1"
+    assert page.locator(f'tbody[data-list="newest"] tr[data-id="{appeal.pk}"]').count() == 1
+    assert page.url == f"{live_server.url}/wall/"  # no reload
+    screenshot("wall-2-after-intake")
+
+    # A long day on the screen: twenty more refreshes, and the page holds as many elements as before.
+    size = page.evaluate("document.getElementsByTagName('*').length")
+    for round_ in range(3, 23):
+        page.clock.run_for(30_000)
+        page.wait_for_function(f"document.getElementById('wall').dataset.refreshed === '{round_}'")
+    assert page.evaluate("document.getElementsByTagName('*').length") == size
