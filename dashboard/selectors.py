@@ -31,6 +31,7 @@ from django.db.models import (
 )
 from django.db.models.functions import TruncDate, TruncMonth
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -44,6 +45,7 @@ from petitions.models import (
     OPEN_STATUSES,
     Appeal,
     AppealEvent,
+    Colour,
     ExtensionRequest,
     ExtensionStatus,
     Rating,
@@ -150,7 +152,12 @@ RESOLVED = [Rating.SATISFIED, Rating.BASIC, Rating.UNREACHABLE]
 FIGURES: tuple[Figure, ...] = (
     Figure("received", gettext_lazy("Received"), "appeal", _created),
     *(
-        Figure(f"received_{value}", label, "appeal", lambda p, v=value: _created(p) & Q(source=v))
+        Figure(
+            f"received_{value}",
+            format_lazy("{}: {}", gettext_lazy("Received"), label),
+            "appeal",
+            lambda p, v=value: _created(p) & Q(source=v),
+        )
         for value, label in Source.choices
     ),
     Figure("registered", gettext_lazy("Registered"), "event", _event("register")),
@@ -183,7 +190,7 @@ FIGURES: tuple[Figure, ...] = (
     *(
         Figure(
             f"slips_{colour}",
-            gettext_lazy("Slips issued"),
+            format_lazy("{}: {}", gettext_lazy("Slips issued"), Colour(colour).label),
             "slip",
             lambda p, c=colour: Q(colour=c, issued_at__gte=p.lo, issued_at__lt=p.hi),
             "slips",
@@ -193,7 +200,7 @@ FIGURES: tuple[Figure, ...] = (
     *(
         Figure(
             f"open_slips_{colour}",
-            gettext_lazy("Open slips"),
+            format_lazy("{}: {}", gettext_lazy("Open slips"), Colour(colour).label),
             "slip",
             lambda p, c=colour: Q(colour=c, closed_at__isnull=True),
             "slips",
