@@ -14,7 +14,7 @@
         { name: words.closed, data: t.closed },
         { name: words.received + " (" + words.lastYear + ")", data: t.received_last_year, dashed: true },
         { name: words.closed + " (" + words.lastYear + ")", data: t.closed_last_year, dashed: true }
-      ]);
+      ], { colours: ["#b3261e", "#1565c0", "#e8a09b", "#90b4e0"] });
     });
   }
   document.querySelectorAll("tr[data-href]").forEach(function (row) {
