@@ -3,6 +3,7 @@ from rest_framework.routers import DefaultRouter
 
 from accounts.api import MeView, NotificationViewSet
 from assessment import api as assessment_api
+from dashboard import api as dashboard_api
 from funding import api as funding_api
 from grids.api import AssignmentViewSet, BaseMapView, DepartmentViewSet, GridNodeViewSet, LocateView
 from petitions.api import AppealViewSet, ModuleViewSet, SlipViewSet
@@ -40,6 +41,7 @@ router.register("funding/reports", funding_api.ExpenseReportViewSet, basename="f
 
 urlpatterns = [
     path("me/", MeView.as_view(), name="api-me"),
+    path("stats/summary/", dashboard_api.SummaryView.as_view(), name="api-stats-summary"),
     path("grids/locate/", LocateView.as_view(), name="api-locate"),
     path("grids/basemap/", BaseMapView.as_view(), name="api-basemap"),
     path("residents/areas/", residents_api.AreasView.as_view(), name="api-registry-areas"),

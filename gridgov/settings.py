@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "funding",
     "visits",
     "assessment",
+    "dashboard",
     "gridgov.apps.GridGovConfig",
 ]
 

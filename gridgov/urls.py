@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from dashboard import views as dashboard_views
 from gridgov import views as gridgov_views
 from gridgov.files import serve_file
 
@@ -17,6 +18,9 @@ urlpatterns = [
     path("registry/", include("residents.urls")),
     path("visits/", include("visits.urls")),
     path("assessment/", include("assessment.urls")),
+    path("dashboard/", include("dashboard.urls")),
+    path("wall/", dashboard_views.wall, name="dashboard-wall"),
+    path("wall/data/", dashboard_views.wall_data, name="dashboard-wall-data"),
     path("funding/", include("funding.urls")),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -79,6 +79,10 @@ can_report = _roles(Role.GRID_MANAGER, Role.GRID_ASSISTANT, Role.COMMUNITY, Role
 is_grid_worker = _roles(Role.GRID_MANAGER, Role.GRID_ASSISTANT)
 # The reveal log (查看明文记录) is read by those who supervise the platform's use.
 can_read_reveal_log = _roles(Role.COMMAND_CENTER, Role.SUPERVISION, Role.ADMIN)
+# 态势: the dashboard of the command center, the bureau and the handling units (scoped figures);
+# the wall screen (大屏) is the center's and the bureau's.
+can_see_dashboard = _roles(Role.COMMAND_CENTER, Role.SUPERVISION, Role.STREET_OFFICE, Role.COMMUNITY, Role.DEPARTMENT)
+can_see_wall = _roles(Role.COMMAND_CENTER, Role.SUPERVISION)
 
 
 @dataclass(frozen=True)
@@ -96,6 +100,7 @@ class Section:
 SECTIONS: tuple[Section, ...] = (
     # The header.
     Section("grid-worker-home", _("My tasks"), "main", is_grid_worker),
+    Section("dashboard", _("Dashboard"), "main", can_see_dashboard),
     Section("appeals-home", _("Appeals"), "main", has_post),
     Section("grid-home", _("My areas"), "main", has_node_post),
     Section("registry-map", _("Household map"), "main", has_node_post),
@@ -114,6 +119,9 @@ SECTIONS: tuple[Section, ...] = (
     Section("supervision-board", _("Supervision"), "appeals", can_see_slips),
     Section("appeal-list", _("All appeals"), "appeals", has_post),
     Section("appeal-report", _("Report an event"), "appeals", can_report),
+    # The dashboard.
+    Section("dashboard", _("Dashboard"), "dashboard", can_see_dashboard),
+    Section("dashboard-wall", _("Wall screen"), "dashboard", can_see_wall),
     # The registry.
     Section("registry-map", _("Household grid map"), "registry", has_node_post),
     Section("registry-household-list", _("Households"), "registry", has_node_post),

@@ -14,8 +14,8 @@ from .sections import section_page
 # Where each role starts its day: the first of its roles in this order wins (a user holding
 # two posts starts at the more central one). Each target is a section the role may open.
 LANDING: tuple[tuple[str, str, str], ...] = (
-    (Role.COMMAND_CENTER, "appeal-inbox", ""),
-    (Role.SUPERVISION, "supervision-board", ""),
+    (Role.COMMAND_CENTER, "dashboard", ""),  # 态势: the district at a glance
+    (Role.SUPERVISION, "dashboard", ""),
     (Role.HOTLINE, "appeal-hotline", ""),
     (Role.AUDITOR, "funding-reports", "status=submitted"),  # reports awaiting review
     (Role.STREET_OFFICE, "appeal-queue", ""),

@@ -8,7 +8,6 @@ from gridgov.errors import NotAllowed
 
 from ..access import can_read_funding
 from ..api import year_param
-from ..models import yuan
 
 
 def funding_page(view):
@@ -33,39 +32,20 @@ def _year(request) -> int:
     return year_param(request, default=timezone.localdate().year)
 
 
-def month_chart(row, width: int = 720, height: int = 220) -> dict:
-    """An SVG bar chart of a street-year (or the district total): allocated and spent per
-    month against the monthly budget line. Drawn on the server: no script, prints as is."""
+def month_chart(row) -> dict:
+    """A street-year (or the district total) for the bar chart: allocated and spent per month
+    (yuan) against the monthly budget, as the data `funding/_chart.html` hands to the platform's
+    chart library (static/gridgov/charts.js, Apache ECharts)."""
     monthly_budget = row.budget_fen / 12 if row.budget_fen else 0
-    top = max([monthly_budget, *row.allocated, *row.spent, 1])
-    plot_h, left, slot = height - 30, 40, (width - 50) / 12
-    bars = []
-    for m in range(12):
-        x = left + m * slot
-        a_h = plot_h * row.allocated[m] / top
-        s_h = plot_h * row.spent[m] / top
-        bars.append(
-            {
-                "month": m + 1,
-                "x_alloc": round(x + slot * 0.1, 1),
-                "x_spent": round(x + slot * 0.5, 1),
-                "w": round(slot * 0.38, 1),
-                "y_alloc": round(plot_h - a_h, 1),
-                "h_alloc": round(a_h, 1),
-                "y_spent": round(plot_h - s_h, 1),
-                "h_spent": round(s_h, 1),
-                "x_label": round(x + slot / 2, 1),
-                "allocated": yuan(row.allocated[m]),
-                "spent": yuan(row.spent[m]),
-            }
-        )
-    budget_y = round(plot_h - plot_h * monthly_budget / top, 1)
+    allocated = [round(row.allocated[m] / 100, 2) for m in range(12)]
+    spent = [round(row.spent[m] / 100, 2) for m in range(12)]
     return {
-        "width": width,
-        "height": height,
-        "plot_h": plot_h,
-        "left": left,
-        "bars": bars,
-        "budget_y": budget_y,
-        "top": yuan(int(top)),
+        "labels": [f"{m + 1}月" for m in range(12)],
+        "series": [
+            {"name": _("Allocated"), "data": allocated},
+            {"name": _("Spent"), "data": spent},
+            {"name": _("Monthly budget"), "data": [round(monthly_budget / 100, 2)] * 12, "kind": "level"},
+        ],
+        "colours": ["#9fb8d0", "#b3261e", "#2b7a3d"],
+        "min": 0,
     }

@@ -12,8 +12,8 @@ from accounts.roles import Role
 pytestmark = pytest.mark.django_db
 
 LANDING = {
-    Role.COMMAND_CENTER: "/appeals/inbox/",
-    Role.SUPERVISION: "/appeals/supervision/",
+    Role.COMMAND_CENTER: "/dashboard/",
+    Role.SUPERVISION: "/dashboard/",
     Role.HOTLINE: "/appeals/hotline/",
     Role.AUDITOR: "/funding/reports/?status=submitted",
     Role.STREET_OFFICE: "/appeals/queue/",

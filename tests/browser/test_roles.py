@@ -16,8 +16,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 # role → (username, landing path, the landing page's heading: source text, or None for a node name)
 LANDINGS = {
-    Role.COMMAND_CENTER: ("center", "/appeals/inbox/", "Command center inbox"),
-    Role.SUPERVISION: ("bureau", "/appeals/supervision/", "Supervision board"),
+    Role.COMMAND_CENTER: ("center", "/dashboard/", None),
+    Role.SUPERVISION: ("bureau", "/dashboard/", None),
     Role.HOTLINE: ("hotline", "/appeals/hotline/", "96361 hotline intake"),
     Role.AUDITOR: ("auditor", "/funding/reports/?status=submitted", "Review queue"),
     Role.ADMIN: ("admin", "/grids/{district}/", None),
