@@ -15,6 +15,8 @@ from .models import Assignment, Department, GridNode
 
 
 class GridNodeForm(ServiceForm):
+    # Optional: grid_node_create gives the next free code under the parent when it is left empty.
+    code = forms.CharField(label=GridNode._meta.get_field("code").verbose_name, max_length=16, required=False)
     boundary = forms.JSONField(
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("GeoJSON Polygon or MultiPolygon, WGS84 longitude/latitude."),

@@ -46,6 +46,21 @@ TAG = OpenApiParameter("tag", str, description="special-population category code
 # ---- Views ----
 
 
+class RevealMixin:
+    """POST <pk>/reveal/ on a viewset of rows with personal data (residents, organisations)."""
+
+    @extend_schema(request=RevealSerializer, responses=RevealResponse)
+    @action(detail=True, methods=["post"])
+    def reveal(self, request, pk=None):
+        """One personal-data value in full, for roles with the reveal right; logged."""
+        data = valid(RevealSerializer, request)
+        field = data["field"]
+        value = services.personal_data_reveal(
+            actor=request.user, obj=self.get_object(), field=field, reason=data["reason"]
+        )
+        return Response({"field": field, "value": value})
+
+
 class CategoryViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Special-population categories and their follow-up rules (editable data)."""
 
@@ -143,7 +158,7 @@ class HouseholdViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewset
         return Response(selectors.households_in_bbox(request.user, box))
 
 
-class ResidentViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
+class ResidentViewSet(RevealMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Residents in the caller's area, with masked ID numbers and phones."""
 
     serializer_class = ResidentSerializer
@@ -220,17 +235,6 @@ class ResidentViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets
     def update(self, request, *args, **kwargs):
         return self.partial_update(request, *args, **kwargs)
 
-    @extend_schema(request=RevealSerializer, responses=RevealResponse)
-    @action(detail=True, methods=["post"])
-    def reveal(self, request, pk=None):
-        """One personal-data value in full, for roles with the reveal right; logged."""
-        data = valid(RevealSerializer, request)
-        field = data["field"]
-        value = services.personal_data_reveal(
-            actor=request.user, obj=self.get_object(), field=field, reason=data["reason"]
-        )
-        return Response({"field": field, "value": value})
-
     @extend_schema(request=TagAddSerializer, responses=TagSerializer)
     @action(detail=True, methods=["post"])
     def tags(self, request, pk=None):
@@ -285,7 +289,7 @@ class BuildingViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         return Response(BuildingSerializer(building).data, status=201)
 
 
-class OrganisationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+class OrganisationViewSet(RevealMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Enterprises, shops and social organisations in the caller's area."""
 
     serializer_class = OrganisationSerializer
@@ -306,16 +310,6 @@ class OrganisationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet
     def create(self, request, *args, **kwargs):
         organisation = services.organisation_create(actor=request.user, **valid(OrganisationWriteSerializer, request))
         return Response(OrganisationSerializer(organisation).data, status=201)
-
-    @extend_schema(request=RevealSerializer, responses=RevealResponse)
-    @action(detail=True, methods=["post"])
-    def reveal(self, request, pk=None):
-        data = valid(RevealSerializer, request)
-        field = data["field"]
-        value = services.personal_data_reveal(
-            actor=request.user, obj=self.get_object(), field=field, reason=data["reason"]
-        )
-        return Response({"field": field, "value": value})
 
 
 class AreasView(APIView):
