@@ -94,6 +94,7 @@ MIDDLEWARE = [
     # Content-Security-Policy and Permissions-Policy on every response (docs/security.md).
     "csp.middleware.CSPMiddleware",
     "gridgov.middleware.PermissionsPolicyMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -103,7 +104,6 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # Before any view reads a parameter: PostgreSQL refuses NUL, so a request carrying one is a 400.
     "gridgov.middleware.RejectNulMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "gridgov.errors.DomainErrorMiddleware",
 ]
 
@@ -252,6 +252,9 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "31536000" if HTTPS else "0"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", HTTPS)
     SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", HTTPS)
+# Debug pages and error reports mask broker, cache and database URLs (they hold passwords and
+# map the internal network), as they mask keys and passwords.
+DEFAULT_EXCEPTION_REPORTER_FILTER = "gridgov.debug.GridGovExceptionReporterFilter"
 # Django's defaults, written down because docs/security.md maps them: nosniff, no Referer to
 # other sites, no framing (also frame-ancestors below), no cross-origin opener.
 SECURE_CONTENT_TYPE_NOSNIFF = True

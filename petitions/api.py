@@ -23,6 +23,7 @@ from .models import (
     Colour,
     ExtensionRequest,
     Priority,
+    Rating,
     ServiceModule,
     Source,
     Status,
@@ -66,6 +67,8 @@ class AppealSerializer(serializers.ModelSerializer):
     community = serializers.CharField(source="community.name", read_only=True)
     handling_unit = serializers.SerializerMethodField()
     is_overdue = serializers.BooleanField(read_only=True)
+    # "" until a return visit rates it: the schema says so (a read-only model field loses allow_blank).
+    satisfaction = serializers.ChoiceField(choices=Rating.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = Appeal
@@ -525,7 +528,7 @@ class SlipSerializer(serializers.ModelSerializer):
     appeal_module = serializers.CharField(source="appeal.module.name", read_only=True)
     appeal_status = serializers.CharField(source="appeal.status", read_only=True)
     handling_unit = serializers.SerializerMethodField()
-    escalated_to = serializers.CharField(source="escalated_to.name", read_only=True, default=None)
+    escalated_to = serializers.CharField(source="escalated_to.name", read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = SupervisionSlip

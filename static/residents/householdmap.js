@@ -87,7 +87,7 @@
     function houseIcon(h) {
       const tags = h.tags.map((code) => categories[code]).filter(Boolean);
       const first = tags[0];
-      // Elements, not an HTML string: the colour through the DOM (CSP refuses style="" in markup).
+      // Elements, not an HTML string: the colour through the DOM (CSP refuses style attributes in markup).
       const html = document.createElement("span");
       if (first) {
         const symbol = document.createElement("span");
@@ -167,7 +167,7 @@
           `<h2>${esc(h.address)}</h2><p class="muted">${esc(h.number)} · ${esc(h.community.name)} · ${esc(h.unit_grid.name)} ${esc(h.unit_grid.code)}</p>` +
           `<table><thead><tr><th>${esc(text.name)}</th><th>${esc(text.id_number)}</th><th>${esc(text.phone)} · ${esc(text.tags)}</th></tr></thead>` +
           `<tbody>${rows}</tbody></table><p><a href="/registry/households/${Number(h.id)}/">${esc(text.open)}</a></p>`;
-        // Tag colours through the DOM: CSP refuses style="" attributes in markup.
+        // Tag colours through the DOM: CSP refuses style attributes in markup.
         card.querySelectorAll("[data-colour]").forEach((tag) => { tag.style.background = tag.dataset.colour; });
         document.getElementById("card").dataset.household = String(h.id);
       });
