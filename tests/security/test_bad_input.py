@@ -179,3 +179,19 @@ def test_the_filter_keeps_urls_without_credentials_or_servers():
     assert reporter.cleanse_setting("GRIDGOV_TILES_URL", "https://tiles.example/{z}/{x}/{y}.png").startswith("https")
     assert reporter.cleanse_setting("X", "https://user:pw@example.com/") == reporter.cleansed_substitute
     assert reporter.cleanse_setting("DATABASE_URL", "sqlite:///db.sqlite3") == reporter.cleansed_substitute
+
+
+def test_a_nul_in_the_query_string_of_every_list_endpoint_and_page_is_a_400(everyone, client_for):
+    """Generated, so a new endpoint or page is covered the day it exists: every GET operation of
+    the API schema without a path parameter, and every section page, with a NUL in a filter."""
+    from accounts.roles import Role
+    from accounts.sections import SECTIONS
+
+    client = client_for(everyone[Role.COMMAND_CENTER])
+    schema = client.get("/api/schema/", HTTP_ACCEPT="application/json").json()
+    urls = [path for path, item in schema["paths"].items() if "get" in item and "{" not in path]
+    urls += [section.url().split("?")[0] for section in SECTIONS]
+    assert len(urls) > 60
+    for url in urls:
+        response = client.get(url, {"q": "a\x00b", "tag": "\x00"})
+        assert response.status_code == 400, url
