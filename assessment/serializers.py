@@ -9,7 +9,7 @@ from .models import Period, ScoringRun, StaffScore, UnitScore
 
 
 class ScoringRunSerializer(serializers.ModelSerializer):
-    computed_by = serializers.CharField(source="computed_by.username", default=None, read_only=True)
+    computed_by = serializers.CharField(source="computed_by.username", default=None, read_only=True, allow_null=True)
     rules = serializers.DateField(source="rules.effective_from", read_only=True)
 
     class Meta:

@@ -79,3 +79,20 @@ class RejectNulMiddleware:
         if request.path.startswith(API_PREFIX):
             return JsonResponse({"detail": message, "code": "nul_character"}, status=400)
         return render(request, "error.html", {"error": InvalidInput(message, code="nul_character")}, status=400)
+
+
+class PermissionsPolicyMiddleware:
+    """The Permissions-Policy header (settings.PERMISSIONS_POLICY) on every response: which
+    browser features a page may use at all. The phone report form needs the position and the
+    camera; nothing needs the microphone, payment or USB, so an injected script cannot ask."""
+
+    def __init__(self, get_response):
+        from django.conf import settings
+
+        self.get_response = get_response
+        self.header = ", ".join(f"{feature}={allow}" for feature, allow in settings.PERMISSIONS_POLICY.items())
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", self.header)
+        return response

@@ -5,11 +5,16 @@ project and a filesystem Celery broker that needs no server. Production sets DAT
 REDIS_URL, SECRET_KEY and DJANGO_ALLOWED_HOSTS.
 """
 
+import base64
+import hashlib
 import os
+import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -74,6 +79,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "mptt",
     "leaflet",
+    "csp",
     "accounts",
     "grids",
     "residents",
@@ -87,6 +93,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy and Permissions-Policy on every response (docs/security.md).
+    "csp.middleware.CSPMiddleware",
+    "gridgov.middleware.PermissionsPolicyMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -96,7 +106,6 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # Before any view reads a parameter: PostgreSQL refuses NUL, so a request carrying one is a 400.
     "gridgov.middleware.RejectNulMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "gridgov.errors.DomainErrorMiddleware",
 ]
 
@@ -233,14 +242,78 @@ STORAGES = {
     },
 }
 
+# HTTPS: production runs behind nginx with TLS (docs/deploy.md) and says so with GRIDGOV_HTTPS=1:
+# plain http is redirected, browsers are told to stay on https for a year (HSTS, subdomains
+# included, preload allowed), cookies are Secure. DJANGO_SSL_REDIRECT and DJANGO_HSTS_* override
+# single parts. `manage.py check --deploy --fail-level WARNING` passes with that environment (.ci/smoke).
+HTTPS = env_bool("GRIDGOV_HTTPS")
 if not DEBUG:
     # The demo is plain http on this machine: a Secure cookie would never come back.
-    SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", not DEMO)
+    SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", HTTPS or not DEMO)
     CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    # Behind nginx with TLS (docs/deploy.md): redirect plain http, and tell browsers to stay on https.
-    SECURE_SSL_REDIRECT = env_bool("DJANGO_SSL_REDIRECT")
-    SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "0"))
+    SECURE_SSL_REDIRECT = env_bool("DJANGO_SSL_REDIRECT", HTTPS)
+    SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "31536000" if HTTPS else "0"))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", HTTPS)
+    SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", HTTPS)
+# Debug pages and error reports mask broker, cache and database URLs (they hold passwords and
+# map the internal network), as they mask keys and passwords.
+DEFAULT_EXCEPTION_REPORTER_FILTER = "gridgov.debug.GridGovExceptionReporterFilter"
+# Django's defaults, written down because docs/security.md maps them: nosniff, no Referer to
+# other sites, no framing (also frame-ancestors below), no cross-origin opener.
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy (django-csp): scripts and styles only from our own static files, so an
+# injected <script>, on* attribute or javascript: URL never runs. No inline script anywhere: page
+# data travels in data-* attributes or json_script (type="application/json", never executed);
+# django-leaflet's inline map loader is replaced by templates/leaflet/ and
+# static/gridgov/leafletmap.js. Styles set through the DOM (Leaflet's el.style.*) are allowed
+# by CSP; style="" attributes and <style> elements are not. Tiles, when GRIDGOV_TILES_URL names a
+# tile server, are the one outside origin allowed (img-src).
+_tiles = urlsplit(os.environ.get("GRIDGOV_TILES_URL", ""))
+_TILES_ORIGIN = f"{_tiles.scheme}://{_tiles.netloc.replace('{s}.', '*.')}" if _tiles.netloc else ""
+# The stand-alone 500 page (templates/500.html) may not load a stylesheet (it is shown when
+# static files or the database failed), so its own <style> block is allowed by its hash, and
+# nothing else inline is.
+_STYLE_HASHES = [
+    f"'sha256-{base64.b64encode(hashlib.sha256(block.encode()).digest()).decode()}'"
+    for block in re.findall(r"<style>(.*?)</style>", (BASE_DIR / "templates" / "500.html").read_text(), re.S)
+]
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, *_STYLE_HASHES],
+        "img-src": [SELF, "data:", "blob:"] + ([_TILES_ORIGIN] if _TILES_ORIGIN else []),
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "frame-ancestors": [NONE],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+    },
+}
+# Permissions-Policy (gridgov.middleware.PermissionsPolicyMiddleware): the phone report form may
+# ask for the position (GPS) and the camera (photos); no page may use anything else.
+PERMISSIONS_POLICY = {
+    "geolocation": "(self)",
+    "camera": "(self)",
+    "microphone": "()",
+    "payment": "()",
+    "usb": "()",
+    "serial": "()",
+    "bluetooth": "()",
+    "midi": "()",
+    "magnetometer": "()",
+    "gyroscope": "()",
+    "accelerometer": "()",
+    "display-capture": "()",
+    "fullscreen": "(self)",
+    "interest-cohort": "()",
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

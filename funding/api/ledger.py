@@ -18,6 +18,7 @@ from grids.models import GridNode, Level
 from .. import selectors, services
 from ..models import (
     Account,
+    Category,
     Period,
     Voucher,
     VoucherLine,
@@ -31,6 +32,8 @@ class AccountSerializer(serializers.ModelSerializer):
     debit_fen = numbers.ApiIntegerField(read_only=True)
     credit_fen = numbers.ApiIntegerField(read_only=True)
     balance_fen = numbers.ApiIntegerField(read_only=True)
+    # "" for accounts outside the expense categories: the schema says so.
+    category = serializers.ChoiceField(choices=Category.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = Account

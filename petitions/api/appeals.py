@@ -26,6 +26,7 @@ from ..models import (
     Colour,
     ExtensionRequest,
     Priority,
+    Rating,
     ServiceModule,
     Source,
     Status,
@@ -67,6 +68,8 @@ class AppealSerializer(serializers.ModelSerializer):
     community = serializers.CharField(source="community.name", read_only=True)
     handling_unit = serializers.SerializerMethodField()
     is_overdue = serializers.BooleanField(read_only=True)
+    # "" until a return visit rates it: the schema says so (a read-only model field loses allow_blank).
+    satisfaction = serializers.ChoiceField(choices=Rating.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = Appeal

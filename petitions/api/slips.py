@@ -29,7 +29,7 @@ class SlipSerializer(serializers.ModelSerializer):
     appeal_module = serializers.CharField(source="appeal.module.name", read_only=True)
     appeal_status = serializers.CharField(source="appeal.status", read_only=True)
     handling_unit = serializers.SerializerMethodField()
-    escalated_to = serializers.CharField(source="escalated_to.name", read_only=True, default=None)
+    escalated_to = serializers.CharField(source="escalated_to.name", read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = SupervisionSlip

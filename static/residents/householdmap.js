@@ -87,9 +87,15 @@
     function houseIcon(h) {
       const tags = h.tags.map((code) => categories[code]).filter(Boolean);
       const first = tags[0];
-      const html = first
-        ? `<span style="background:${esc(first.color)}">${esc(first.symbol)}</span>${tags.length > 1 ? `<sup>${tags.length}</sup>` : ""}`
-        : "";
+      // Elements, not an HTML string: the colour through the DOM (CSP refuses style attributes in markup).
+      const html = document.createElement("span");
+      if (first) {
+        const symbol = document.createElement("span");
+        symbol.textContent = first.symbol;
+        symbol.style.background = first.color;
+        html.append(symbol);
+        if (tags.length > 1) html.append(Object.assign(document.createElement("sup"), { textContent: String(tags.length) }));
+      }
       return L.divIcon({ className: "household-marker" + (first ? " tagged" : ""), html, iconSize: [22, 22] });
     }
 
@@ -108,7 +114,7 @@
           areas.addData(collection);
           areas.eachLayer((layer) => {
             const p = layer.feature.properties;
-            layer.bindTooltip(`${esc(p.name)} · ${p.households} ${text.households} · ${p.residents} ${text.residents} · ${p.tagged} ${text.tagged}`);
+            layer.bindTooltip(GridGov.textNode(`${p.name} · ${p.households} ${text.households} · ${p.residents} ${text.residents} · ${p.tagged} ${text.tagged}`));
             layer.on("click", () => drillInto(layer, p.level));
           });
           colour(collection.features);
@@ -149,17 +155,20 @@
         const rows = h.members
           .map((m) => {
             const tags = m.tags
-              .map((t) => `<span class="tag" style="background:${esc((categories[t.code] || {}).color || "#777")}" title="${esc(t.name)}">${esc(t.symbol)}</span>`)
+              .map((t) => `<span class="tag" data-colour="${esc((categories[t.code] || {}).color || "#777")}" title="${esc(t.name)}">${esc(t.symbol)}</span>`)
               .join(" ");
-            return `<tr><td><a href="/registry/residents/${m.id}/">${esc(m.name)}</a><br><small class="muted">${esc(m.relation_label || m.relation)}</small></td>` +
+            return `<tr><td><a href="/registry/residents/${Number(m.id)}/">${esc(m.name)}</a><br><small class="muted">${esc(m.relation_label || m.relation)}</small></td>` +
               `<td class="id-number">${esc(m.id_number_masked)}</td><td>${esc(m.phone_masked)}<br>${tags}</td></tr>`;
           })
           .join("");
         document.getElementById("card-hint").hidden = true;
-        document.getElementById("household-card").innerHTML =
+        const card = document.getElementById("household-card");
+        card.innerHTML =
           `<h2>${esc(h.address)}</h2><p class="muted">${esc(h.number)} · ${esc(h.community.name)} · ${esc(h.unit_grid.name)} ${esc(h.unit_grid.code)}</p>` +
-          `<table><thead><tr><th>${text.name}</th><th>${text.id_number}</th><th>${text.phone} · ${text.tags}</th></tr></thead>` +
-          `<tbody>${rows}</tbody></table><p><a href="/registry/households/${h.id}/">${text.open}</a></p>`;
+          `<table><thead><tr><th>${esc(text.name)}</th><th>${esc(text.id_number)}</th><th>${esc(text.phone)} · ${esc(text.tags)}</th></tr></thead>` +
+          `<tbody>${rows}</tbody></table><p><a href="/registry/households/${Number(h.id)}/">${esc(text.open)}</a></p>`;
+        // Tag colours through the DOM: CSP refuses style attributes in markup.
+        card.querySelectorAll("[data-colour]").forEach((tag) => { tag.style.background = tag.dataset.colour; });
         document.getElementById("card").dataset.household = String(h.id);
       });
     }
@@ -173,8 +182,8 @@
         : getJSON(`/api/residents/residents/?q=${encodeURIComponent(query)}&page_size=20`);
       found.then((page) => {
         list.innerHTML = page.results.length
-          ? page.results.map((r) => `<li><a href="#" data-household="${r.household}">${esc(r.name)}</a> <span class="muted">${esc(r.address)} · ${esc(r.id_number_masked)}</span></li>`).join("")
-          : `<li class="muted">${text.none}</li>`;
+          ? page.results.map((r) => `<li><a href="#" data-household="${Number(r.household)}">${esc(r.name)}</a> <span class="muted">${esc(r.address)} · ${esc(r.id_number_masked)}</span></li>`).join("")
+          : `<li class="muted">${esc(text.none)}</li>`;
         list.querySelectorAll("a[data-household]").forEach((a) =>
           a.addEventListener("click", (event) => {
             event.preventDefault();

@@ -49,7 +49,23 @@ def outside_requests() -> list[str]:
 
 
 @pytest.fixture
-def page(browser, live_server, outside_requests):
+def csp_violations() -> list[str]:
+    """Every Content-Security-Policy violation the browser reported (console or event)."""
+    return []
+
+
+# Reports each securitypolicyviolation event on the console as well: the console message alone
+# is not sent for every kind (a report-only policy, some inline styles), the event always is.
+CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", (e) => {
+  const where = `${e.sourceFile}:${e.lineNumber}`;
+  console.error(`securitypolicyviolation: ${e.violatedDirective} blocked ${e.blockedURI || "inline"} at ${where}`);
+});
+"""
+
+
+@pytest.fixture
+def page(browser, live_server, outside_requests, csp_violations):
     # No request leaves the machine: anything not for the live server is refused and recorded
     # (a tile server, a CDN, a font), and the test fails at the end if there was any.
     context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 860})
@@ -64,11 +80,22 @@ def page(browser, live_server, outside_requests):
             route.abort()
 
     context.route("**/*", guard)
+    # The site's Content-Security-Policy (gridgov/settings.py) is in force in these tests: any
+    # script, handler or style it refuses fails the test (CSP_LISTENER, console "Refused to ...").
+    context.add_init_script(CSP_LISTENER)
+
+    def on_console(message):
+        text = message.text
+        if text.startswith(("Refused to", "securitypolicyviolation:")):
+            csp_violations.append(f"{message.page.url if message.page else ''}: {text}")
+
+    context.on("console", on_console)
     page = context.new_page()
     page.set_default_timeout(15_000)
     yield page
     context.close()
     assert not outside_requests, f"requests to other hosts: {outside_requests}"
+    assert not csp_violations, "Content-Security-Policy violations:\n" + "\n".join(csp_violations)
 
 
 @pytest.fixture

@@ -46,7 +46,9 @@ def open_a_household(page, household) -> None:
             [household.lat, household.lon],
         )
         page.wait_for_function(
-            "document.querySelectorAll('#householdmap .household-marker, #householdmap .marker-cluster').length > 0"
+            # A function, not an expression: an expression is eval'ed, which the CSP refuses.
+            "() => document.querySelectorAll("
+            "'#householdmap .household-marker, #householdmap .marker-cluster').length > 0"
         )
     for _ in range(6):
         markers = page.locator("#householdmap .household-marker")

@@ -130,3 +130,68 @@ def test_the_range_follows_the_setting(settings):
     with pytest.raises(InvalidInput, match="2010 and 2030"):
         dates.check_year(2031)
     assert dates.check_year(2030) == 2030
+
+
+# Built, not written out: the debug page shows the source lines around the failing one, and
+# the secrets must not be found there either.
+PW = "-".join(["hush", "pw"])
+HOST = ".".join(["cache", "internal"])
+SECRET_URLS = {
+    "REDIS_URL": f"redis://:{PW}@{HOST}:6379/3",
+    "CELERY_BROKER_URL": f"redis://:{PW}@{HOST}:6379/3",
+    "CACHES": {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": f"redis://:{PW}@{HOST}/3"}
+    },
+    "SOME_OTHER_SETTING": f"amqp://guest:{PW}@{HOST}:5672//",
+}
+
+
+def _fail(database_url):
+    raise RuntimeError("boom")
+
+
+def test_the_debug_page_masks_broker_cache_and_database_urls(settings, rf):
+    """With DJANGO_DEBUG=1 a traceback page showed REDIS_URL and the broker URL with their
+    passwords: the exception reporter filter (gridgov/debug.py) masks them in the settings, the
+    request's META (the environment under runserver) and a frame's variables."""
+    import sys
+
+    from django.views.debug import technical_500_response
+
+    settings.DEBUG = True
+    for name, value in SECRET_URLS.items():
+        setattr(settings, name, value)
+    request = rf.get("/api/appeals/queue/", REDIS_URL=SECRET_URLS["REDIS_URL"])
+    try:
+        _fail(f"postgres://gridgov:{PW}@{HOST}:5432/gridgov")
+    except RuntimeError:
+        page = technical_500_response(request, *sys.exc_info()).content.decode()
+    assert "boom" in page and "STATIC_URL" in page
+    assert PW not in page and HOST not in page
+    assert "REDIS_URL" in page and "CELERY_BROKER_URL" in page  # named, value masked
+
+
+def test_the_filter_keeps_urls_without_credentials_or_servers():
+    from gridgov.debug import GridGovExceptionReporterFilter
+
+    reporter = GridGovExceptionReporterFilter()
+    assert reporter.cleanse_setting("STATIC_URL", "static/") == "static/"
+    assert reporter.cleanse_setting("GRIDGOV_TILES_URL", "https://tiles.example/{z}/{x}/{y}.png").startswith("https")
+    assert reporter.cleanse_setting("X", "https://user:pw@example.com/") == reporter.cleansed_substitute
+    assert reporter.cleanse_setting("DATABASE_URL", "sqlite:///db.sqlite3") == reporter.cleansed_substitute
+
+
+def test_a_nul_in_the_query_string_of_every_list_endpoint_and_page_is_a_400(everyone, client_for):
+    """Generated, so a new endpoint or page is covered the day it exists: every GET operation of
+    the API schema without a path parameter, and every section page, with a NUL in a filter."""
+    from accounts.roles import Role
+    from accounts.sections import SECTIONS
+
+    client = client_for(everyone[Role.COMMAND_CENTER])
+    schema = client.get("/api/schema/", HTTP_ACCEPT="application/json").json()
+    urls = [path for path, item in schema["paths"].items() if "get" in item and "{" not in path]
+    urls += [section.url().split("?")[0] for section in SECTIONS]
+    assert len(urls) > 60
+    for url in urls:
+        response = client.get(url, {"q": "a\x00b", "tag": "\x00"})
+        assert response.status_code == 400, url

@@ -81,3 +81,50 @@ def test_the_id_number_lookup_form_finds_the_resident_without_the_number_in_the_
     assert response.status_code == 200
     page = response.content.decode()
     assert "赵敏" in page and ID_NUMBER not in page
+
+
+# A parameter named for a phone or an ID number, or described as taking one ("网页/手机端", the
+# web/phone channel, is not a number).
+PERSONAL = re.compile(r"phone|id_?number|id_?card|mobile|身份证|手机号|电话", re.I)
+PERSONAL_TEXT = re.compile(r"phone number|id number|身份证号|手机号|电话号码", re.I)
+
+
+def test_no_api_operation_takes_a_phone_or_id_number_in_its_url(people, client_for):
+    """Over the whole OpenAPI schema: no query or path parameter of any operation is named or
+    described as a phone or an ID number (they go in POST bodies)."""
+    schema = client_for(people.center).get("/api/schema/", HTTP_ACCEPT="application/json").json()
+    offenders = []
+    for path, item in schema["paths"].items():
+        assert not PERSONAL.search(path), path
+        shared = item.get("parameters", [])
+        for method, operation in item.items():
+            if method == "parameters":
+                continue
+            for parameter in [*shared, *operation.get("parameters", [])]:
+                if parameter.get("in") not in ("query", "path"):
+                    continue
+                if PERSONAL.search(parameter["name"]) or PERSONAL_TEXT.search(parameter.get("description", "")):
+                    offenders.append(f"{method.upper()} {path} ?{parameter['name']}")
+    assert offenders == []
+    # The look-ups exist, as POSTs with a body.
+    assert "post" in schema["paths"]["/api/residents/residents/lookup/"]
+    assert "post" in schema["paths"]["/api/appeals/caller/"]
+
+
+def test_no_get_form_in_any_template_has_a_phone_or_id_number_input():
+    """Every <form> of every template: one that is submitted by GET (the default) has no input,
+    select or textarea named for a phone or an ID number."""
+    import pathlib
+
+    root = pathlib.Path(__file__).resolve().parents[2]
+    name = re.compile(r"""<(?:input|select|textarea)\b[^>]*\bname=["']?([\w-]+)""", re.I)
+    offenders = []
+    for path in (root / "templates").rglob("*.html"):
+        for form in re.findall(r"<form\b.*?</form>", path.read_text("utf-8"), re.S | re.I):
+            opening = form[: form.index(">") + 1]
+            if re.search(r"""method=["']?post""", opening, re.I):
+                continue
+            fields = [n for n in name.findall(form) if PERSONAL.search(n)]
+            if fields:
+                offenders.append(f"{path.relative_to(root)}: {fields}")
+    assert offenders == []
