@@ -12,15 +12,15 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_an_import_shows_its_progress_then_its_check_then_its_result_in_chinese(
-    community_user,
-    categories,
+    community_user,  # noqa: F811
+    categories,  # noqa: F811
     login,
     page,
     live_server,
     screenshot,
     settings,
     tmp_path,
-    monkeypatch,  # noqa: F811
+    monkeypatch,
 ):
     settings.MEDIA_ROOT = tmp_path
     enqueued = []
