@@ -87,9 +87,22 @@
     function houseIcon(h) {
       const tags = h.tags.map((code) => categories[code]).filter(Boolean);
       const first = tags[0];
-      const html = first
-        ? `<span style="background:${esc(first.color)}">${esc(first.symbol)}</span>${tags.length > 1 ? `<sup>${tags.length}</sup>` : ""}`
-        : "";
+      // Built as elements, the colour set through the DOM: the Content-Security-Policy refuses
+      // style="" attributes in HTML strings.
+      let html = "";
+      if (first) {
+        html = document.createElement("span");
+        html.className = "house";
+        const symbol = document.createElement("span");
+        symbol.textContent = first.symbol;
+        symbol.style.background = first.color;
+        html.append(symbol);
+        if (tags.length > 1) {
+          const more = document.createElement("sup");
+          more.textContent = String(tags.length);
+          html.append(more);
+        }
+      }
       return L.divIcon({ className: "household-marker" + (first ? " tagged" : ""), html, iconSize: [22, 22] });
     }
 
@@ -149,7 +162,7 @@
         const rows = h.members
           .map((m) => {
             const tags = m.tags
-              .map((t) => `<span class="tag" style="background:${esc((categories[t.code] || {}).color || "#777")}" title="${esc(t.name)}">${esc(t.symbol)}</span>`)
+              .map((t) => `<span class="tag" data-colour="${esc((categories[t.code] || {}).color || "#777")}" title="${esc(t.name)}">${esc(t.symbol)}</span>`)
               .join(" ");
             return `<tr><td><a href="/registry/residents/${m.id}/">${esc(m.name)}</a><br><small class="muted">${esc(m.relation_label || m.relation)}</small></td>` +
               `<td class="id-number">${esc(m.id_number_masked)}</td><td>${esc(m.phone_masked)}<br>${tags}</td></tr>`;
@@ -160,6 +173,7 @@
           `<h2>${esc(h.address)}</h2><p class="muted">${esc(h.number)} · ${esc(h.community.name)} · ${esc(h.unit_grid.name)} ${esc(h.unit_grid.code)}</p>` +
           `<table><thead><tr><th>${text.name}</th><th>${text.id_number}</th><th>${text.phone} · ${text.tags}</th></tr></thead>` +
           `<tbody>${rows}</tbody></table><p><a href="/registry/households/${h.id}/">${text.open}</a></p>`;
+        window.GridGovUI.paint(document.getElementById("household-card"));
         document.getElementById("card").dataset.household = String(h.id);
       });
     }
