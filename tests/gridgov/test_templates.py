@@ -62,7 +62,8 @@ def test_no_template_has_inline_style_inline_script_or_an_event_handler():
         for what, pattern in INLINE.items()
         if pattern.search(source(path))
     ]
-    assert not found, "use a class from site.css or a data- attribute read by static/gridgov/ui.js:\n" + "\n".join(found)
+    hint = "use a class from site.css or a data- attribute read by static/gridgov/ui.js:\n"
+    assert not found, hint + "\n".join(found)
 
 
 def test_the_checks_would_see_each_kind_of_inline_code():
@@ -103,7 +104,7 @@ def test_no_template_links_a_stylesheet_that_base_does_not_list():
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    "who, url",
+    ("who", "url"),
     [
         ("center", "/appeals/inbox/"),
         ("center", "/appeals/supervision/"),
@@ -144,7 +145,8 @@ def test_every_pager_of_the_templates_is_the_one_partial():
     own = [
         str(path.relative_to(TEMPLATES))
         for path in templates()
-        if path.name != "_pager.html" and re.search(r"previous_page_number|next_page_number|class=\"pager", source(path))
+        if path.name != "_pager.html"
+        and re.search(r"previous_page_number|next_page_number|class=\"pager", source(path))
     ]
     assert not own, own
 
