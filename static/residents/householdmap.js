@@ -87,14 +87,21 @@
     function houseIcon(h) {
       const tags = h.tags.map((code) => categories[code]).filter(Boolean);
       const first = tags[0];
-      // Elements, not an HTML string: the colour through the DOM (CSP refuses style attributes in markup).
-      const html = document.createElement("span");
+      // Built as elements, the colour set through the DOM: the Content-Security-Policy refuses
+      // style="" attributes in HTML strings.
+      let html = "";
       if (first) {
+        html = document.createElement("span");
+        html.className = "house";
         const symbol = document.createElement("span");
         symbol.textContent = first.symbol;
         symbol.style.background = first.color;
         html.append(symbol);
-        if (tags.length > 1) html.append(Object.assign(document.createElement("sup"), { textContent: String(tags.length) }));
+        if (tags.length > 1) {
+          const more = document.createElement("sup");
+          more.textContent = String(tags.length);
+          html.append(more);
+        }
       }
       return L.divIcon({ className: "household-marker" + (first ? " tagged" : ""), html, iconSize: [22, 22] });
     }
@@ -167,8 +174,7 @@
           `<h2>${esc(h.address)}</h2><p class="muted">${esc(h.number)} · ${esc(h.community.name)} · ${esc(h.unit_grid.name)} ${esc(h.unit_grid.code)}</p>` +
           `<table><thead><tr><th>${esc(text.name)}</th><th>${esc(text.id_number)}</th><th>${esc(text.phone)} · ${esc(text.tags)}</th></tr></thead>` +
           `<tbody>${rows}</tbody></table><p><a href="/registry/households/${Number(h.id)}/">${esc(text.open)}</a></p>`;
-        // Tag colours through the DOM: CSP refuses style attributes in markup.
-        card.querySelectorAll("[data-colour]").forEach((tag) => { tag.style.background = tag.dataset.colour; });
+        window.GridGovUI.paint(document.getElementById("household-card"));
         document.getElementById("card").dataset.household = String(h.id);
       });
     }

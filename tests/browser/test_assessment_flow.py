@@ -41,7 +41,7 @@ def test_the_bureau_follows_a_score_to_its_appeals_and_recomputes_the_period(
     screenshot("assessment-3-appeals-behind-a-count")
 
     # 4. Back on the rankings, the bureau recomputes the period with a reason: run 2.
-    page.click("nav.breadcrumb a[href='/assessment/']")
+    page.click("nav.subnav a[href='/assessment/']")
     page.wait_for_url("**/assessment/")
     page.fill("#recompute input[name=reason]", "补录了漏报的工单")
     page.click("#recompute button[type=submit]")

@@ -24,7 +24,7 @@ def test_the_center_lands_on_the_dashboard_drills_into_a_street_and_lists_its_ov
     assert page.url == f"{live_server.url}/dashboard/"
     assert page.locator("h1[data-node]").count() == 1
     assert page.locator(".kpi").count() > 10
-    page.wait_for_selector('.chart[data-chart="daily"] svg')  # ECharts drew the trend, from our own server
+    page.wait_for_selector('.chart-canvas[data-chart="daily"] svg')  # ECharts drew the trend, from our own server
     screenshot("dashboard-1-district")
 
     # Click the street's row (not its link): the same page one level down.
