@@ -90,3 +90,16 @@ class RevealLogAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# Authenticators are enrolled by their users and reset through UserAdmin's action above
+# (accounts.twofactor: one write path, which keeps User.two_factor_enabled); django-otp's own
+# device admin would bypass it.
+def _unregister_otp_admin():
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    if admin.site.is_registered(TOTPDevice):
+        admin.site.unregister(TOTPDevice)
+
+
+_unregister_otp_admin()

@@ -13,6 +13,9 @@ class User(AbstractUser):
     # When the password was last set: the rotation rule (GRIDGOV_PASSWORD_MAX_AGE_DAYS,
     # accounts.middleware.PasswordRotationMiddleware) counts from here.
     password_changed_at = models.DateTimeField(_("password changed"), default=timezone.now)
+    # Has a confirmed authenticator (TOTP device), kept by accounts.twofactor's services, so the
+    # two-step check of every request needs no query for the many users without one.
+    two_factor_enabled = models.BooleanField(_("two-step sign-in"), default=False)
 
     class Meta:
         verbose_name = _("user")
@@ -39,6 +42,9 @@ class PasswordHistory(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["user", "-created_at"], name="passwordhistory_user")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.created_at:%Y-%m-%d}"
 
 
 class ApiTokenQuerySet(models.QuerySet):

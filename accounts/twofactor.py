@@ -75,6 +75,8 @@ def totp_enrol_confirm(*, actor: User, code: str, request=None) -> TOTPDevice:
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     TOTPDevice.objects.filter(user=actor, confirmed=False).delete()
+    User.objects.filter(pk=actor.pk).update(two_factor_enabled=True)
+    actor.two_factor_enabled = True
     if request is not None:
         django_otp.login(request, device)
     log.info("2FA enrolled: user=%s device=%s", actor.pk, device.pk)
@@ -102,6 +104,8 @@ def totp_reset(*, actor: User | None, user: User) -> int:
     if actor is not None and not (actor.is_superuser or scope_for(actor).has_role(Role.ADMIN)):
         raise NotAllowed(_("Only an administrator may reset a user's authenticator."))
     deleted, _detail = TOTPDevice.objects.filter(user=user).delete()
+    User.objects.filter(pk=user.pk).update(two_factor_enabled=False)
+    user.two_factor_enabled = False
     log.warning("2FA reset: user=%s actor=%s devices=%s", user.pk, actor.pk if actor else None, deleted)
     return deleted
 
@@ -114,6 +118,8 @@ def totp_enrol_for(*, actor: User | None, user: User) -> TOTPDevice:
         raise NotAllowed(_("Only an administrator may reset a user's authenticator."))
     TOTPDevice.objects.filter(user=user).delete()
     device = TOTPDevice.objects.create(user=user, name=DEVICE_NAME, confirmed=True)
+    User.objects.filter(pk=user.pk).update(two_factor_enabled=True)
+    user.two_factor_enabled = True
     log.warning("2FA enrolled by operator: user=%s actor=%s device=%s", user.pk, actor.pk if actor else None, device.pk)
     return device
 

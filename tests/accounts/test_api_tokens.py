@@ -64,7 +64,7 @@ def test_a_revoked_token_is_refused(people):
     api_token_revoke(actor=people.center, token=token)
     response = Client().get("/api/me/", **_bearer(plaintext))
     assert response.status_code in (401, 403)
-    assert "revoked" in response.json()["detail"]
+    assert "吊销" in response.json()["detail"]  # 令牌无效、已过期或已吊销
 
 
 def test_an_expired_token_is_refused(people, clock):
@@ -114,7 +114,7 @@ def test_basic_auth_is_refused_when_turned_off(settings):
     user = UserFactory(username="script")
     response = Client().get("/api/me/", **_basic(user.username, "pw-for-tests"))
     assert response.status_code in (401, 403)
-    assert "API token" in response.json()["detail"]
+    assert "API 令牌" in response.json()["detail"]
     settings.GRIDGOV_API_BASIC_AUTH = True
     assert Client().get("/api/me/", **_basic(user.username, "pw-for-tests")).status_code == 200
 

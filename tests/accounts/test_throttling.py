@@ -17,7 +17,8 @@ pytestmark = pytest.mark.django_db
 
 def _address() -> str:
     # Each test its own address: throttle counts live in the cache, which outlives a test.
-    return "10.%d.%d.%d" % tuple(uuid.uuid4().bytes[:3])
+    a, b, c = uuid.uuid4().bytes[:3]
+    return f"10.{a}.{b}.{c}"
 
 
 @pytest.fixture
