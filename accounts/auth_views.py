@@ -47,7 +47,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 
 class CodeForm(forms.Form):
-    code = forms.CharField(label=gettext_lazy("Code"), max_length=20)
+    code = forms.CharField(label=gettext_lazy("Verification code"), max_length=20)
 
 
 @login_required

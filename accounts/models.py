@@ -63,7 +63,7 @@ class ApiToken(models.Model):
     checking a token costs one indexed read and one SHA-256 (no password hasher). The plaintext
     is shown once, when the token is made (accounts.tokens.api_token_create)."""
 
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(_("Token name"), max_length=100)
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("owner"))
     prefix = models.CharField(_("prefix"), max_length=16, unique=True)
     digest = models.CharField(max_length=64)
