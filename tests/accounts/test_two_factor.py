@@ -149,3 +149,21 @@ def test_the_suite_default_asks_nobody(people):
 
     assert settings.GRIDGOV_2FA_ROLES == []
     assert sign_in("center").get("/notifications/").status_code == 200
+
+
+def test_the_admin_resets_through_the_users_page(required, people, clock):
+    totp_enrol_for(actor=None, user=people.center)
+    people.admin.is_staff = True
+    people.admin.is_superuser = True
+    people.admin.save(update_fields=["is_staff", "is_superuser"])
+    device = totp_enrol_for(actor=None, user=people.admin)
+    client = Client()
+    client.post("/login/", {"username": "admin", "password": "pw-for-tests"})
+    client.post("/account/two-factor/verify/", {"code": code_for(device)})
+    response = client.post(
+        "/admin/accounts/user/", {"action": "reset_two_factor", "_selected_action": [people.center.pk]}
+    )
+    assert response.status_code == 302
+    people.center.refresh_from_db()
+    assert not people.center.two_factor_enabled
+    assert not TOTPDevice.objects.filter(user=people.center).exists()
