@@ -6,6 +6,7 @@ checks each parameter against its own. The lockout answer is the site's page in 
 language, or JSON for the API.
 """
 
+from axes.backends import AxesStandaloneBackend
 from axes.handlers.database import AxesDatabaseHandler
 from axes.helpers import get_client_username
 from axes.models import AccessAttempt
@@ -14,6 +15,19 @@ from django.db.models import Sum
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+
+
+class LockoutBackend(AxesStandaloneBackend):
+    """axes's check before any password is compared (first in AUTHENTICATION_BACKENDS).
+
+    axes refuses a call without a request with an exception; every sign-in path of the site
+    (the login page, the admin's login, HTTP Basic) passes one, and the only caller that does
+    not is Django's test client's `login()`, which must keep working in tests."""
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if request is None:
+            return None
+        return super().authenticate(request, username, password, **kwargs)
 
 
 def client_address(request) -> str:

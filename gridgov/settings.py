@@ -169,7 +169,7 @@ GRIDGOV_PASSWORD_MAX_AGE_DAYS = int(os.environ.get("GRIDGOV_PASSWORD_MAX_AGE_DAY
 
 AUTHENTICATION_BACKENDS = [
     # First: refuses a locked-out account or address before any password is checked.
-    "axes.backends.AxesStandaloneBackend",
+    "accounts.lockout.LockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 # Lockout (django-axes, accounts/lockout.py): an account is locked after

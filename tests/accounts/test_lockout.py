@@ -123,3 +123,11 @@ def test_wrong_basic_auth_passwords_lock_the_account_with_a_429(clock, settings)
     # 230 tries: every one after the fifth is a 429, none gets in.
     statuses = {client.get("/api/me/", **_basic(user.username, "wrong")).status_code for _ in range(20)}
     assert statuses == {429}
+
+
+def test_the_test_clients_login_still_works():
+    # Django's Client.login() authenticates without a request, which axes alone refuses.
+    user = UserFactory(username="plain")
+    client = Client()
+    assert client.login(username=user.username, password=PASSWORD)
+    assert _signed_in(client)
