@@ -186,6 +186,8 @@ AXES_HANDLER = "accounts.lockout.LockoutHandler"
 AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_address"
 AXES_RESET_ON_SUCCESS = True
+# No "AXES: BEGIN version …" line at the start of every command; failures and lockouts are still logged.
+AXES_VERBOSE = False
 # Behind a reverse proxy (docs/deploy.md: nginx sets X-Forwarded-For), how many proxies to
 # trust: the client's address is that many entries from the right of X-Forwarded-For. 0: the
 # connection's address (REMOTE_ADDR). Used by the lockout and the throttles alike.
