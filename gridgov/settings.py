@@ -201,7 +201,8 @@ SESSION_COOKIE_AGE = int(float(os.environ.get("GRIDGOV_SESSION_MAX_HOURS", "12")
 # Two-factor sign-in (TOTP, django-otp; accounts/twofactor.py): holders of these roles (and
 # superusers and staff, when "admin" is listed) must enrol an authenticator app and give a code
 # after their password. Others may enrol; once they have, the code is asked of them too.
-GRIDGOV_2FA_ROLES = env_list("GRIDGOV_2FA_ROLES", "admin,command_center,supervision,auditor")
+# Development and the demo (`make dev`, `make run`: published demo logins) default to nobody.
+GRIDGOV_2FA_ROLES = env_list("GRIDGOV_2FA_ROLES", "" if DEBUG or DEMO else "admin,command_center,supervision,auditor")
 OTP_TOTP_ISSUER = os.environ.get("GRIDGOV_2FA_ISSUER", "GridGov")
 
 LOGIN_URL = "login"

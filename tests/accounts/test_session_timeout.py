@@ -59,6 +59,10 @@ def test_production_defaults_are_30_minutes_idle_and_12_hours_at_most():
         "','.join(s.GRIDGOV_2FA_ROLES), s.GRIDGOV_PASSWORD_MAX_AGE_DAYS)"
     )
     out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env={**env, "DJANGO_DEBUG": "1"}
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**env, "DJANGO_DEBUG": "0", "GRIDGOV_DEMO": "0", "SECRET_KEY": "a-production-key-" + "x" * 40},
     ).stdout.split()
     assert out == ["30", str(12 * 3600), "admin,command_center,supervision,auditor", "90"]
