@@ -1,13 +1,19 @@
 """The production path, as a user meets it: log in through the login form of a running server
 (gunicorn, DEBUG off, collected static files) and open one page of every app; each must be 200.
 
-Usage: smoke.py BASE_URL USERNAME PASSWORD. Standard library only: it runs before anything
-else is known to work.
+Usage: smoke.py BASE_URL USERNAME PASSWORD [TOTP_KEY]. With the key (base32, from `manage.py
+two_factor enrol USERNAME --commit`), it answers the two-step sign-in the production defaults ask
+of administrators. Standard library only: it runs before anything else is known to work.
 """
 
+import base64
+import hashlib
+import hmac
 import http.cookiejar
 import re
+import struct
 import sys
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -23,6 +29,8 @@ PAGES = [
     ("/assessment/", "考核"),
     ("/funding/", "经费"),
     ("/notifications/", ""),
+    ("/account/", "账户安全"),
+    ("/account/password/", "修改密码"),
     ("/admin/", ""),
     ("/api/", ""),
     ("/api/docs/", ""),
@@ -30,12 +38,21 @@ PAGES = [
 ]
 
 
+def totp(key: str, at: float | None = None) -> str:
+    """The current RFC 6238 code (30 s steps, 6 digits, HMAC-SHA1), as authenticator apps make it."""
+    secret = base64.b32decode(key + "=" * (-len(key) % 8))
+    counter = int((time.time() if at is None else at) // 30)
+    digest = hmac.new(secret, struct.pack(">Q", counter), hashlib.sha1).digest()
+    offset = digest[-1] & 0x0F
+    return f"{(struct.unpack('>I', digest[offset : offset + 4])[0] & 0x7FFFFFFF) % 1_000_000:06d}"
+
+
 class NoRedirect(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, *args, **kwargs):
         return None
 
 
-def main(base: str, username: str, password: str) -> int:
+def main(base: str, username: str, password: str, totp_key: str = "") -> int:
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
     opener.addheaders = [("Accept-Language", "zh-hans")]
@@ -67,6 +84,33 @@ def main(base: str, username: str, password: str) -> int:
         print("FAIL log in: the login form came back (wrong password, or the session cookie was refused)")
         return 1
     print(f"ok   logged in as {username}")
+
+    if "/account/two-factor/" in urllib.parse.urlsplit(landed).path:
+        # Two-step sign-in: the verify page (an enrolled authenticator), never enrolment.
+        if "/verify/" not in landed or not totp_key:
+            print(f"FAIL two-step sign-in: landed on {landed} without an enrolled authenticator key")
+            return 1
+        status, page, _ = get("/account/two-factor/verify/?next=/")
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+        form = urllib.parse.urlencode(
+            {"code": totp(totp_key), "csrfmiddlewaretoken": token.group(1) if token else "", "next": "/"}
+        ).encode()
+        request = urllib.request.Request(
+            base + "/account/two-factor/verify/", data=form, headers={"Referer": base + "/account/two-factor/verify/"}
+        )
+        try:
+            with opener.open(request, timeout=60) as response:
+                landed = response.geturl()
+        except urllib.error.HTTPError as error:
+            print(f"FAIL two-step sign-in: {error.code}")
+            return 1
+        if "/account/two-factor/" in landed:
+            print("FAIL two-step sign-in: the code was refused")
+            return 1
+        print("ok   two-step sign-in with a TOTP code")
+    elif totp_key:
+        print("FAIL two-step sign-in was not asked of an administrator (GRIDGOV_2FA_ROLES default)")
+        return 1
 
     for path, must_contain in PAGES:
         status, body, url = get(path)
@@ -101,4 +145,4 @@ def main(base: str, username: str, password: str) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(*sys.argv[1:4]))
+    sys.exit(main(*sys.argv[1:5]))

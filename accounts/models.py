@@ -1,5 +1,6 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -9,6 +10,12 @@ class User(AbstractUser):
 
     # Chinese names are not split into given and family names.
     name = models.CharField(_("name"), max_length=50, blank=True)
+    # When the password was last set: the rotation rule (GRIDGOV_PASSWORD_MAX_AGE_DAYS,
+    # accounts.middleware.PasswordRotationMiddleware) counts from here.
+    password_changed_at = models.DateTimeField(_("password changed"), default=timezone.now)
+    # Has a confirmed authenticator (TOTP device), kept by accounts.twofactor's services, so the
+    # two-step check of every request needs no query for the many users without one.
+    two_factor_enabled = models.BooleanField(_("two-step sign-in"), default=False)
 
     class Meta:
         verbose_name = _("user")
@@ -16,6 +23,74 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.name or self.username
+
+    def set_password(self, raw_password) -> None:
+        # Every way of setting a password (the change page, the admin, createsuperuser, seeding)
+        # passes here; the caller saves.
+        super().set_password(raw_password)
+        self.password_changed_at = timezone.now()
+
+
+class PasswordHistory(models.Model):
+    """A user's earlier password hashes (口令历史), so the last GRIDGOV_PASSWORD_HISTORY are not
+    chosen again. Written by accounts.passwords.password_change; never the plaintext."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="password_history")
+    password = models.CharField(max_length=128)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "-created_at"], name="passwordhistory_user")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.created_at:%Y-%m-%d}"
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def usable(self) -> "ApiTokenQuerySet":
+        now = timezone.now()
+        return self.filter(revoked_at__isnull=True).filter(
+            models.Q(expires_at__isnull=True) | models.Q(expires_at__gt=now)
+        )
+
+
+class ApiToken(models.Model):
+    """An API token for a script (API 令牌): it acts as its owner, with the owner's scope.
+
+    The token is `ggt_<prefix>_<secret>`; only the prefix (to find the row) and a SHA-256 of
+    the whole token are stored. The secret is 256 random bits, so a fast hash is enough, and
+    checking a token costs one indexed read and one SHA-256 (no password hasher). The plaintext
+    is shown once, when the token is made (accounts.tokens.api_token_create)."""
+
+    name = models.CharField(_("Token name"), max_length=100)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("owner"))
+    prefix = models.CharField(_("prefix"), max_length=16, unique=True)
+    digest = models.CharField(max_length=64)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("created by")
+    )
+    expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("revoked by")
+    )
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_usable(self) -> bool:
+        return self.revoked_at is None and (self.expires_at is None or self.expires_at > timezone.now())
 
 
 class NotificationQuerySet(models.QuerySet):

@@ -7,6 +7,7 @@ message on a 4xx page instead of a 500.
 
 from django.shortcuts import render
 from rest_framework import status
+from rest_framework.exceptions import Throttled
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
@@ -53,7 +54,17 @@ def api_exception_handler(exc, context):
         if exc.field:
             body["field"] = exc.field
         return Response(body, status=exc.status_code)
-    return exception_handler(exc, context)
+    response = exception_handler(exc, context)
+    if response is None:
+        return None
+    # 429s (accounts/throttling.py, accounts/authentication.py) in the API's error format.
+    if isinstance(exc, Throttled):
+        from accounts.throttling import throttle_message
+
+        response.data = {"detail": throttle_message(exc.wait), "code": "throttled"}
+    elif getattr(exc, "default_code", "") == "locked_out":
+        response.data = {"detail": str(exc.detail), "code": "locked_out"}
+    return response
 
 
 class DomainErrorMiddleware:

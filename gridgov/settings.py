@@ -6,6 +6,7 @@ REDIS_URL, SECRET_KEY and DJANGO_ALLOWED_HOSTS.
 """
 
 import base64
+import datetime
 import hashlib
 import os
 import re
@@ -80,6 +81,9 @@ INSTALLED_APPS = [
     "mptt",
     "leaflet",
     "csp",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "accounts",
     "grids",
     "residents",
@@ -104,9 +108,18 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Sign-in security (accounts/middleware.py, docs/security.md), in this order: an idle
+    # session ends first; then the one-time-password check (django-otp marks the user verified
+    # or not); then a password past its age must be changed before anything else.
+    "accounts.middleware.IdleSessionTimeoutMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.middleware.TwoFactorMiddleware",
+    "accounts.middleware.PasswordRotationMiddleware",
     # Before any view reads a parameter: PostgreSQL refuses NUL, so a request carrying one is a 400.
     "gridgov.middleware.RejectNulMiddleware",
     "gridgov.errors.DomainErrorMiddleware",
+    # Last: turns a lockout flagged during authentication into the lockout page (or 429 JSON).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "gridgov.urls"
@@ -145,12 +158,64 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+# Passwords (MLPS level 3 身份鉴别; docs/security.md): at least GRIDGOV_PASSWORD_MIN_LENGTH
+# characters from at least 3 of 4 classes, not like the username, not a common password, not one
+# of the last GRIDGOV_PASSWORD_HISTORY passwords (0: no history).
+GRIDGOV_PASSWORD_MIN_LENGTH = int(os.environ.get("GRIDGOV_PASSWORD_MIN_LENGTH", "8"))
+GRIDGOV_PASSWORD_HISTORY = int(os.environ.get("GRIDGOV_PASSWORD_HISTORY", "5"))
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": GRIDGOV_PASSWORD_MIN_LENGTH},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "accounts.passwords.CharacterClassValidator", "OPTIONS": {"classes": 3}},
+    {"NAME": "accounts.passwords.PasswordHistoryValidator"},
 ]
+# A password older than this many days must be changed before anything else (0: never). MLPS
+# asks for periodic change; ASVS L2 (2.1.10) advises against forced rotation: docs/security.md.
+GRIDGOV_PASSWORD_MAX_AGE_DAYS = int(os.environ.get("GRIDGOV_PASSWORD_MAX_AGE_DAYS", "90"))
+
+AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out account or address before any password is checked.
+    "accounts.lockout.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Lockout (django-axes, accounts/lockout.py): an account is locked after
+# GRIDGOV_LOCKOUT_ACCOUNT_FAILURES failed sign-ins from anywhere, an address after
+# GRIDGOV_LOCKOUT_ADDRESS_FAILURES failed sign-ins on any accounts (higher: an office behind one
+# NAT address shares it), each for GRIDGOV_LOCKOUT_MINUTES after the last failure. Login page,
+# admin login and HTTP Basic alike.
+GRIDGOV_LOCKOUT_ACCOUNT_FAILURES = int(os.environ.get("GRIDGOV_LOCKOUT_ACCOUNT_FAILURES", "5"))
+GRIDGOV_LOCKOUT_ADDRESS_FAILURES = int(os.environ.get("GRIDGOV_LOCKOUT_ADDRESS_FAILURES", "30"))
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("GRIDGOV_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # the order of the two limits above
+AXES_FAILURE_LIMIT = "accounts.lockout.failure_limit"
+AXES_HANDLER = "accounts.lockout.LockoutHandler"
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_address"
+AXES_RESET_ON_SUCCESS = True
+# No "AXES: BEGIN version …" line at the start of every command; failures and lockouts are still logged.
+AXES_VERBOSE = False
+# Behind a reverse proxy (docs/deploy.md: nginx sets X-Forwarded-For), how many proxies to
+# trust: the client's address is that many entries from the right of X-Forwarded-For. 0: the
+# connection's address (REMOTE_ADDR). Used by the lockout and the throttles alike.
+GRIDGOV_TRUSTED_PROXIES = int(os.environ.get("GRIDGOV_TRUSTED_PROXIES", "0"))
+
+# Idle timeout: a session unused for this many minutes ends (0: no idle timeout); and none
+# lasts longer than GRIDGOV_SESSION_MAX_HOURS from sign-in, used or not.
+GRIDGOV_SESSION_IDLE_MINUTES = int(os.environ.get("GRIDGOV_SESSION_IDLE_MINUTES", "30"))
+SESSION_COOKIE_AGE = int(float(os.environ.get("GRIDGOV_SESSION_MAX_HOURS", "12")) * 3600)
+
+# Two-factor sign-in (TOTP, django-otp; accounts/twofactor.py): holders of these roles (and
+# superusers and staff, when "admin" is listed) must enrol an authenticator app and give a code
+# after their password. Others may enrol; once they have, the code is asked of them too.
+# Development and the demo (`make dev`, `make run`: published demo logins) default to nobody.
+GRIDGOV_2FA_ROLES = env_list("GRIDGOV_2FA_ROLES", "" if DEBUG or DEMO else "admin,command_center,supervision,auditor")
+OTP_TOTP_ISSUER = os.environ.get("GRIDGOV_2FA_ISSUER", "GridGov")
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -315,11 +380,26 @@ PERMISSIONS_POLICY = {
     "interest-cohort": "()",
 }
 
+# HTTP Basic on the API (username and password in every request): off unless set; scripts use
+# API tokens (accounts/tokens.py, docs/api.md). Development (DEBUG) keeps it on by default.
+GRIDGOV_API_BASIC_AUTH = env_bool("GRIDGOV_API_BASIC_AUTH", DEBUG)
+# Throttles (accounts/throttling.py): "N/second|minute|hour|day" per client; empty: no limit.
+# `anon` and `user` for the API (per address, per user or token owner); `public` for the public
+# pages that take input (the Open311 POST, the public portal), per address.
+GRIDGOV_THROTTLE_RATES = {
+    "anon": os.environ.get("GRIDGOV_THROTTLE_ANON", "60/minute"),
+    "user": os.environ.get("GRIDGOV_THROTTLE_USER", "1200/minute"),
+    "public": os.environ.get("GRIDGOV_THROTTLE_PUBLIC", "10/minute"),
+}
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        # First, as before: its (absent) WWW-Authenticate header keeps "not signed in" a 403.
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.BasicAuthentication",
+        "accounts.authentication.ApiTokenAuthentication",
+        "accounts.authentication.SwitchableBasicAuthentication",
     ],
+    "DEFAULT_THROTTLE_CLASSES": ["accounts.throttling.AnonThrottle", "accounts.throttling.UserThrottle"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "gridgov.api.Pagination",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],

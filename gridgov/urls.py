@@ -24,6 +24,8 @@ urlpatterns = [
     path("funding/", include("funding.urls")),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # Password change, two-factor sign-in, API tokens (accounts/auth_views.py).
+    path("account/", include("accounts.auth_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     # Uploads: no public /media/; this view checks the viewer's scope (gridgov/files.py).
     path("files/<slug:kind>/<int:pk>/", serve_file, name="file"),

@@ -109,6 +109,7 @@ SECTIONS: tuple[Section, ...] = (
     Section("funding-home", _("Funding"), "main", can_read_funding),
     Section("reveal-log", _("Reveal log"), "main", can_read_reveal_log),
     Section("notifications", _("Notifications"), "main", signed_in),
+    Section("account", _("Account security"), "main", signed_in),
     Section("admin:index", _("Admin"), "main", is_staff),
     # Appeals.
     Section("appeal-hotline", _("Hotline intake"), "appeals", can_take_calls),

@@ -28,6 +28,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 from shapely.geometry import shape
 
+from accounts.throttling import throttle_message, throttle_wait
 from gridgov.dates import check_datetime
 from gridgov.errors import DomainError
 from gridgov.redact import redact
@@ -248,6 +249,9 @@ def requests_list(request, fmt):
 def requests_create(request, fmt):
     """POST Service Request (form-encoded, with api_key): a received appeal in the command
     center's inbox; answers its service_request_id at once (type realtime)."""
+    wait = throttle_wait(request, "public")  # per address, before anything is looked up
+    if wait is not None:
+        raise Open311Error(429, throttle_message(wait))
     client = open311_key_find(request.POST.get("api_key", ""))
     if client is None:
         raise Open311Error(403, "Invalid api_key received -- can't proceed with create_request.")
