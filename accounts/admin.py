@@ -16,6 +16,12 @@ class UserAdmin(BaseUserAdmin):
         (_("Important dates"), {"fields": ["last_login", "date_joined"]}),
     ]
 
+    def save_model(self, request, obj, form, change):
+        # Through the service, which records the change in the audit trail.
+        from .services import user_save
+
+        user_save(actor=request.user, user=obj, also_changed=form.changed_data)
+
 
 @admin.register(RevealLog)
 class RevealLogAdmin(admin.ModelAdmin):

@@ -23,10 +23,12 @@ from .scopes import scope_for
 
 
 def _roles(*roles: str) -> Callable[[object], bool]:
-    """Holders of one of `roles`, and superusers."""
+    """Holders of one of `roles`; a superuser counts as an administrator only (it opens the
+    pages the administrator opens, not the workflow desks: separation of duties)."""
+    superuser_too = Role.ADMIN in roles
 
     def check(user) -> bool:
-        return user.is_authenticated and (user.is_superuser or scope_for(user).has_role(*roles))
+        return user.is_authenticated and ((superuser_too and user.is_superuser) or scope_for(user).has_role(*roles))
 
     return check
 
@@ -79,6 +81,8 @@ can_report = _roles(Role.GRID_MANAGER, Role.GRID_ASSISTANT, Role.COMMUNITY, Role
 is_grid_worker = _roles(Role.GRID_MANAGER, Role.GRID_ASSISTANT)
 # The reveal log (查看明文记录) is read by those who supervise the platform's use.
 can_read_reveal_log = _roles(Role.COMMAND_CENTER, Role.SUPERVISION, Role.ADMIN)
+# The audit trail (审计日志) is read by the supervision bureau and the administrators.
+can_read_audit = _roles(Role.SUPERVISION, Role.ADMIN)
 
 
 @dataclass(frozen=True)
@@ -103,6 +107,7 @@ SECTIONS: tuple[Section, ...] = (
     Section("assessment-home", _("Assessment"), "main", has_post),
     Section("funding-home", _("Funding"), "main", _funding),
     Section("reveal-log", _("Reveal log"), "main", can_read_reveal_log),
+    Section("audit-log", _("Audit trail"), "main", can_read_audit),
     Section("notifications", _("Notifications"), "main", signed_in),
     Section("admin:index", _("Admin"), "main", is_staff),
     # Appeals.

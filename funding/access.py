@@ -1,20 +1,28 @@
-"""Who may open the funding pages and API at all: the district's staff (command center,
-supervision bureau, auditors, admins: they see every street) and street offices (their own
-street's books). Grid workers, communities and departments have no funding view."""
+"""Who may open the funding pages and API at all: the district's staff who keep or check the
+books (command center, supervision bureau, auditors, admins: they see every street) and
+street offices (their own street's books). Hotline operators, grid workers, communities and
+departments have no funding view.
+
+Separation of duties (docs/security.md): only auditors review expense reports; a superuser is
+an administrator and no more, so it reads the books and keeps the funding desk (rates,
+allocations, closing months) as an administrator does, but never reviews a report.
+"""
 
 from accounts.roles import Role
 from accounts.scopes import scope_for
+
+FUNDING_READERS = (Role.COMMAND_CENTER, Role.SUPERVISION, Role.AUDITOR, Role.ADMIN, Role.STREET_OFFICE)
+LEDGER_CLERKS = (Role.COMMAND_CENTER, Role.ADMIN)
 
 
 def can_read_funding(user) -> bool:
     if not user.is_authenticated:
         return False
-    scope = scope_for(user)
-    return scope.everything or scope.has_role(Role.STREET_OFFICE)
+    return user.is_superuser or scope_for(user).has_role(*FUNDING_READERS)
 
 
 def is_auditor(user) -> bool:
-    return user.is_authenticated and (user.is_superuser or scope_for(user).has_role(Role.AUDITOR))
+    return user.is_authenticated and scope_for(user).has_role(Role.AUDITOR)
 
 
 def is_street_officer(user) -> bool:
@@ -22,4 +30,4 @@ def is_street_officer(user) -> bool:
 
 
 def is_ledger_clerk(user) -> bool:
-    return user.is_authenticated and (user.is_superuser or scope_for(user).has_role(Role.COMMAND_CENTER, Role.ADMIN))
+    return user.is_authenticated and (user.is_superuser or scope_for(user).has_role(*LEDGER_CLERKS))

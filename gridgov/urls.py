@@ -15,6 +15,7 @@ urlpatterns = [
     path("visits/", include("visits.urls")),
     path("assessment/", include("assessment.urls")),
     path("funding/", include("funding.urls")),
+    path("audit/", include("audit.urls")),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

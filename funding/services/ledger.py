@@ -11,11 +11,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.roles import Role
 from accounts.scopes import require_role
 from gridgov.errors import Conflict, InvalidInput, NotAllowed
 from grids.models import GridNode, Level
 
+from ..access import LEDGER_CLERKS
 from ..models import (
     MAX_LINE_FEN,
     Account,
@@ -32,8 +32,8 @@ from ..models import (
 )
 
 # Who makes and posts district vouchers (allocations, adjustments, reversals) and closes
-# months. Auditors are not among them: they change nothing outside their review.
-LEDGER_CLERKS = (Role.COMMAND_CENTER, Role.ADMIN)
+# months (funding.access.LEDGER_CLERKS). Auditors are not among them: they change nothing
+# outside their review.
 
 FUND_CODE = "1001"
 ALLOCATION_CODE = "1101"
