@@ -5,8 +5,7 @@ Each `Section` names a URL, a label, the menu it is listed in (`main` for the he
 app's name for that app's sub-navigation) and a predicate `can_open(user)`. A section's
 view is wrapped in `section_page(name)` (or, for funding, calls the same predicate through
 `funding_page`), and the header and sub-navigations list exactly the sections whose
-predicate is true: a link a user is shown opens, a page a user is not shown answers 404
-(403 for funding, which says why).
+predicate is true: a link a user is shown opens, a page a user is not shown answers 404.
 """
 
 from collections.abc import Callable
@@ -127,7 +126,7 @@ SECTIONS: tuple[Section, ...] = (
     # Assessment.
     Section("assessment-home", _("Rankings"), "assessment", has_post),
     Section("assessment-rules", _("Scoring rules"), "assessment", has_post),
-    # Funding (funding.views.common.funding_page checks the same predicate, with a 403 that says why).
+    # Funding (funding.views.common.funding_page checks the same predicate).
     Section("funding-home", _("Funding"), "funding", _funding),
     Section("funding-budget", _("Budget vs actual"), "funding", _funding),
     Section("funding-reports", _("Review queue"), "funding", _funding, query="status=submitted"),
