@@ -21,9 +21,14 @@ from visits import services as visits
 
 @dataclass
 class World:
-    # kind → (the object in 中心街, the object in 税郭镇): pk values (or labels) for URL kwargs
-    inside: dict[str, object] = field(default_factory=dict)
-    outside: dict[str, object] = field(default_factory=dict)
+    # kind → the pk of the object in 中心街 (inside) and in 税郭镇 (outside), for URL kwargs
+    inside: dict[str, int] = field(default_factory=dict)
+    outside: dict[str, int] = field(default_factory=dict)
+    # kind → the grid node that places the object (a unit grid or a street), per side
+    where: dict[str, dict[str, GridNode]] = field(default_factory=lambda: {"inside": {}, "outside": {}})
+    # kinds every signed-in user may read (the same object on both sides)
+    shared: frozenset = frozenset({"category", "module", "rate", "period"})
+    recipients: dict[str, int] = field(default_factory=dict)  # side → the notification's recipient
 
 
 def _unit_of(user) -> GridNode:
@@ -41,6 +46,22 @@ def build_world(people, everyone, streets, make_appeal) -> World:
         "code"
     )[0]
     today = datetime.date.today()
+    from funding.services import budget_freeze, funding_rate_add, period_for, street_accounts
+    from funding.services.budget import allocation_prepare, rate_on
+    from gridgov.errors import NotFound
+    from petitions.models import ServiceModule
+
+    try:
+        rate = rate_on(datetime.date(today.year, 1, 1))
+    except NotFound:
+        rate = funding_rate_add(actor=None, fen_per_household=2000, effective_from=datetime.date(2000, 1, 1))
+    shared = {
+        "category": category.pk,
+        "module": ServiceModule.objects.order_by("pk").first().pk,
+        "department": people.department.assignments.get().department_id,
+        "rate": rate.pk,
+        "period": period_for(today).pk,
+    }
     for side, unit, street, officer in (
         (world.inside, inside_unit, streets["中心街街道"], people.zhongxin),
         (world.outside, outside_unit, streets["税郭镇"], people.shuiguo),
@@ -71,7 +92,14 @@ def build_world(people, everyone, streets, make_appeal) -> World:
             (note_id,) = notification_send(
                 recipients=[officer], kind=Notification.Kind.OTHER, title="test", key=f"walk:{officer.pk}"
             )
+        budget = budget_freeze(actor=None, street=street, year=today.year, households=10)
+        voucher = allocation_prepare(actor=people.center, budget=budget, month=1)
         side.update(
+            **shared,
+            assignment=officer.assignments.get().pk,
+            budget=budget.pk,
+            voucher=voucher.pk,
+            account=street_accounts(street)["allocation"].pk,
             node=unit.pk,
             street=street.pk,
             household=household.pk,
@@ -86,5 +114,11 @@ def build_world(people, everyone, streets, make_appeal) -> World:
             report=report.pk,
             notification=note_id,
         )
+        label = "inside" if side is world.inside else "outside"
+        world.recipients[label] = officer.pk
+        for kind in ("node", "household", "resident", "tag", "building", "organisation", "appeal", "slip", "visit"):
+            world.where[label][kind] = unit
+        for kind in ("street", "campaign", "report", "budget", "voucher", "account", "assignment"):
+            world.where[label][kind] = street
     assert ExpenseReport.objects.count() == 2
     return world
