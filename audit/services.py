@@ -101,9 +101,12 @@ def record(
     )
 
 
-def record_many(*, actor, action: str, objs: Iterable[models.Model], fields: Iterable[str]) -> int:
-    """One `created`-style entry per row of a bulk write (the demo district's 2,000 staff), in
-    bulk statements. Returns the number of entries."""
+def record_many(
+    *, actor, action: str, objs: Iterable[models.Model], fields: Iterable[str], label=str, reason: str = ""
+) -> int:
+    """One `created`-style entry per row of a bulk write (the demo district's 2,000 staff, a
+    registry import), in bulk statements. `label(obj)` names each row (by default `str`; pass
+    one that reads no relation when rows hold only ids). Returns the number of entries."""
     if not connection.in_atomic_block:
         raise RuntimeError("audit.record_many runs inside the service's transaction")
     fields, now = tuple(fields), timezone.now()
@@ -115,9 +118,10 @@ def record_many(*, actor, action: str, objs: Iterable[models.Model], fields: Ite
             actor_label=actor_label,
             model=obj._meta.label_lower,
             object_id=str(obj.pk),
-            object_label=_masked_text(str(obj))[:200],
+            object_label=_masked_text(label(obj))[:200],
             action=action,
             changes=_plain(created(obj, fields) if action == Action.CREATE else {}),
+            reason=_masked_text(reason)[:300],
         )
         for obj in objs
     ]
