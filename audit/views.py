@@ -64,7 +64,8 @@ def audit_export(request):
     qs = selectors.audit_entries(**_filters(request))[:EXPORT_LIMIT]
     book = xlsx.workbook()
     sheet = book.create_sheet(_("Audit trail"))
-    xlsx.append(sheet, [_("When"), _("Who"), _("Action"), _("Record type"), _("Record"), _("Changes"), _("Reason")])
+    headings = [_("Time of change"), _("Changed by"), _("Action"), _("Record type"), _("Changed record")]
+    xlsx.append(sheet, [*headings, _("Changes"), _("Reason")])
     labels = dict(Action.choices)
     for e in qs.iterator(chunk_size=2000):
         xlsx.append(
