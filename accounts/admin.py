@@ -65,6 +65,12 @@ class ApiTokenAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
+    def save_model(self, request, obj, form, change):
+        # Through the service, which records the change in the audit trail.
+        from .services import user_save
+
+        user_save(actor=request.user, user=obj, also_changed=form.changed_data)
+
 
 @admin.register(RevealLog)
 class RevealLogAdmin(ReadOnlyAdmin):

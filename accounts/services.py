@@ -1,4 +1,4 @@
-"""Writes of the accounts app: the notification centre."""
+"""Writes of the accounts app: users and the notification centre."""
 
 import datetime
 import logging
@@ -10,10 +10,13 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from gridgov.tasks import enqueue_on_commit
 
 from .models import Notification, User
+from .roles import Role
+from .scopes import require_role
 
 log = logging.getLogger(__name__)
 
@@ -119,3 +122,27 @@ def notification_mark_read(*, actor: User, ids: Iterable[int] | None = None) -> 
     if ids is not None:
         notices = notices.filter(pk__in=list(ids))
     return notices.update(read_at=timezone.now())
+
+
+# What the audit trail records of a user (never the password hash: only that it changed).
+USER_FIELDS = ("username", "name", "email", "is_active", "is_staff", "is_superuser")
+
+
+@transaction.atomic
+def user_save(*, actor, user: User, also_changed: Iterable[str] = ()) -> User:
+    """Save a user created or edited by an administrator (the admin's user form) and record
+    what changed in the audit trail. `also_changed` names what the form changed beside the
+    fields (the password, groups, permissions), which the trail notes without values."""
+    from audit import services as audit
+
+    require_role(actor, Role.ADMIN, action=_("manage users"))
+    before = User.objects.filter(pk=user.pk).first() if user.pk else None
+    old = audit.snapshot(before, USER_FIELDS) if before else {}
+    user.save()
+    changes = audit.diff(old, audit.snapshot(user, USER_FIELDS))
+    for name in also_changed:
+        if name not in USER_FIELDS:
+            changes[name] = [None, "changed"]
+    if changes or before is None:
+        audit.record(actor=actor, action="update" if before else "create", obj=user, changes=changes)
+    return user

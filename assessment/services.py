@@ -22,6 +22,7 @@ from accounts.models import Notification
 from accounts.roles import Role
 from accounts.scopes import require_role
 from accounts.services import notification_send
+from audit import services as audit
 from gridgov.dates import check_date, check_year
 from gridgov.errors import Conflict, InvalidInput, NotAllowed
 from gridgov.numbers import ascii_digits
@@ -171,7 +172,15 @@ def ruleset_create(*, actor, effective_from: datetime.date, values: dict, note: 
             raise Conflict(
                 _("A rule set already takes effect on %(day)s.") % {"day": effective_from}, field="effective_from"
             )
-        return RuleSet.objects.create(effective_from=effective_from, note=note, created_by=actor, **clean)
+        rules = RuleSet.objects.create(effective_from=effective_from, note=note, created_by=actor, **clean)
+        audit.record(
+            actor=actor,
+            action="create",
+            obj=rules,
+            changes=audit.created(rules, ("effective_from", *clean)),
+            reason=note,
+        )
+        return rules
 
 
 def _check(period: Period, action: str, actor, reason: str) -> Move:

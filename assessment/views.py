@@ -28,7 +28,8 @@ APPEALS_PAGE_SIZE = 50
 
 
 def _may(user, roles) -> bool:
-    return user.is_superuser or scope_for(user).has_role(*roles)
+    # A superuser is an administrator, no more (separation of duties).
+    return (user.is_superuser and "admin" in roles) or scope_for(user).has_role(*roles)
 
 
 def may_score(user) -> bool:

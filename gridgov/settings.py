@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "visits",
     "assessment",
     "dashboard",
+    "audit",
     "gridgov.apps.GridGovConfig",
 ]
 
@@ -476,6 +477,11 @@ GRIDGOV_IMPORT_STAGED_HOURS = int(os.environ.get("GRIDGOV_IMPORT_STAGED_HOURS", 
 # Households a grid of each level should hold, inclusive: base grid (3) 500–800, unit grid (4)
 # 100–250 (docs/domain.md §2); /grids/outside-band/ lists the grids outside (docs/configuration.md).
 GRIDGOV_HOUSEHOLD_BANDS = {3: (500, 800), 4: (100, 250)}
+
+# The audit trail (audit app) keeps entries this many days; `manage.py audit_purge` deletes
+# older ones. At least 180 (Cybersecurity Law art. 21: six months); the database refuses to
+# delete younger entries whatever this says.
+GRIDGOV_AUDIT_RETENTION_DAYS = max(int(os.environ.get("GRIDGOV_AUDIT_RETENTION_DAYS", "180")), 180)
 
 # The domain's years (gridgov/dates.py): periods, years and datetime filters outside them are a 400.
 GRIDGOV_YEARS = tuple(int(y) for y in os.environ.get("GRIDGOV_YEARS", "2000,2100").split(",", 1))

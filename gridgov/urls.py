@@ -22,6 +22,7 @@ urlpatterns = [
     path("wall/", dashboard_views.wall, name="dashboard-wall"),
     path("wall/data/", dashboard_views.wall_data, name="dashboard-wall-data"),
     path("funding/", include("funding.urls")),
+    path("audit/", include("audit.urls")),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     # Password change, two-factor sign-in, API tokens (accounts/auth_views.py).

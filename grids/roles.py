@@ -60,3 +60,7 @@ CATEGORY_EDITORS = frozenset({Role.COMMAND_CENTER, Role.ADMIN})
 
 # Who keeps the funding ledger: makes, posts, reverses and discards vouchers, closes months.
 LEDGER_CLERKS = (Role.COMMAND_CENTER, Role.ADMIN)
+
+# Who reads the funding books: the district's staff who keep or check them (every street) and
+# street offices (their own street). Not the hotline (separation of duties, docs/security.md).
+FUNDING_READERS = (Role.COMMAND_CENTER, Role.SUPERVISION, Role.AUDITOR, Role.ADMIN, Role.STREET_OFFICE)

@@ -6,7 +6,7 @@ app's name for that app's sub-navigation) and a predicate `can_open(user)`. A se
 view is wrapped in `section_page(name)` (or, for funding, calls the same predicate through
 `funding_page`), and the header and sub-navigations list exactly the sections whose
 predicate is true: a link a user is shown opens, a page a user is not shown answers 404
-(403 for funding, which says why).
+.
 """
 
 from collections.abc import Callable
@@ -18,15 +18,17 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from .roles import LEDGER_CLERKS, Role
+from .roles import FUNDING_READERS, LEDGER_CLERKS, Role
 from .scopes import scope_for
 
 
 def _roles(*roles: str) -> Callable[[object], bool]:
-    """Holders of one of `roles`, and superusers."""
+    """Holders of one of `roles`; a superuser counts as an administrator only (it opens the
+    pages the administrator opens, not the workflow desks: separation of duties)."""
+    superuser_too = Role.ADMIN in roles
 
     def check(user) -> bool:
-        return user.is_authenticated and (user.is_superuser or scope_for(user).has_role(*roles))
+        return user.is_authenticated and ((superuser_too and user.is_superuser) or scope_for(user).has_role(*roles))
 
     return check
 
@@ -54,11 +56,9 @@ def is_staff(user) -> bool:
 
 
 def can_read_funding(user) -> bool:
-    """The funding pages: the district's staff (every street) and street offices (their own)."""
-    if not user.is_authenticated:
-        return False
-    scope = scope_for(user)
-    return scope.everything or scope.has_role(Role.STREET_OFFICE)
+    """The funding pages: the district's staff who keep or check the books (every street) and
+    street offices (their own); a superuser as an administrator."""
+    return user.is_authenticated and (user.is_superuser or scope_for(user).has_role(*FUNDING_READERS))
 
 
 def is_ledger_clerk(user) -> bool:
@@ -79,6 +79,8 @@ can_report = _roles(Role.GRID_MANAGER, Role.GRID_ASSISTANT, Role.COMMUNITY, Role
 is_grid_worker = _roles(Role.GRID_MANAGER, Role.GRID_ASSISTANT)
 # The reveal log (查看明文记录) is read by those who supervise the platform's use.
 can_read_reveal_log = _roles(Role.COMMAND_CENTER, Role.SUPERVISION, Role.ADMIN)
+# The audit trail (审计日志) is read by the supervision bureau and the administrators.
+can_read_audit = _roles(Role.SUPERVISION, Role.ADMIN)
 # 态势: the dashboard of the command center, the bureau and the handling units (scoped figures);
 # the wall screen (大屏) is the center's and the bureau's.
 can_see_dashboard = _roles(Role.COMMAND_CENTER, Role.SUPERVISION, Role.STREET_OFFICE, Role.COMMUNITY, Role.DEPARTMENT)
@@ -108,6 +110,7 @@ SECTIONS: tuple[Section, ...] = (
     Section("assessment-home", _("Assessment"), "main", has_post),
     Section("funding-home", _("Funding"), "main", can_read_funding),
     Section("reveal-log", _("Reveal log"), "main", can_read_reveal_log),
+    Section("audit-log", _("Audit trail"), "main", can_read_audit),
     Section("notifications", _("Notifications"), "main", signed_in),
     Section("account", _("Account security"), "main", signed_in),
     Section("admin:index", _("Admin"), "main", is_staff),

@@ -9,7 +9,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gridgov.audit import audit, audit_changes
+from audit import services as audit
 from gridgov.dates import check_date
 from gridgov.errors import Conflict, InvalidInput
 from gridgov.text import clean_text
@@ -21,6 +21,9 @@ from .roles import DEPARTMENT_ROLES, ROLE_LEVELS, STAFF_MANAGERS, Role
 from .scopes import require_role
 
 TREE_EDITORS = STAFF_MANAGERS
+# What the audit trail records of a staff post.
+ASSIGNMENT_FIELDS = ("user", "role", "node", "department", "valid_from", "valid_to")
+USER_FIELDS = ("username", "name", "is_active", "is_staff", "is_superuser")
 
 
 def _clean_name(name: str, what: str) -> str:
@@ -108,6 +111,9 @@ def grid_node_create(*, actor, parent: GridNode | None, name: str, boundary: dic
     try:
         with transaction.atomic():
             node.save()
+            audit.record(
+                actor=actor, action="create", obj=node, changes=audit.created(node, ("code", "name", "parent"))
+            )
     except IntegrityError as exc:
         raise Conflict(_("Code %(code)s is already taken.") % {"code": code}, field="code") from exc
     if level == Level.UNIT_GRID:
@@ -121,6 +127,7 @@ def grid_node_update(*, actor, node: GridNode, name: str | None = None, boundary
     its siblings). The code and the place in the tree do not change."""
     require_role(actor, *TREE_EDITORS, action=_("change the grid tree"))
     node = GridNode.objects.select_for_update().get(pk=node.pk)
+    old_name = node.name
     fields = []
     if name is not None:
         node.name = _clean_name(name, node.level_label)
@@ -145,6 +152,12 @@ def grid_node_update(*, actor, node: GridNode, name: str | None = None, boundary
             invalidate_locator()
     if fields:
         node.save(update_fields=[*fields, "updated_at"])
+        # The boundary itself is kept in the node's history of shapes, not copied here.
+        changes = {"name": [old_name, node.name]} if node.name != old_name else {}
+        if "boundary" in fields:
+            changes["boundary"] = [None, "redrawn"]
+        if changes:
+            audit.record(actor=actor, action="update", obj=node, changes=changes)
     return node
 
 
@@ -212,6 +225,13 @@ def grid_tree_create(*, actor, root: NodeSpec) -> int:
                 node.parent_id = node._parent_obj.pk
         GridNode.objects.bulk_create(nodes, batch_size=500)
     invalidate_locator()
+    root_node = by_level[Level.DISTRICT][0]
+    audit.record(
+        actor=actor,
+        action="create",
+        obj=root_node,
+        changes={"code": [None, root_node.code], "name": [None, root_node.name], "nodes": [None, counter // 2]},
+    )
     return counter // 2
 
 
@@ -226,7 +246,9 @@ def department_create(*, actor, code: str, name: str) -> Department:
         raise Conflict(_("Department code %(code)s is taken.") % {"code": code}, field="code")
     if Department.objects.filter(name=name).exists():
         raise Conflict(_("A department named %(name)s exists.") % {"name": name}, field="name")
-    return Department.objects.create(code=code, name=name)
+    department = Department.objects.create(code=code, name=name)
+    audit.record(actor=actor, action="create", obj=department, changes=audit.created(department, ("code", "name")))
+    return department
 
 
 @transaction.atomic
@@ -237,9 +259,11 @@ def department_update(*, actor, department: Department, name: str, is_active: bo
     if Department.objects.filter(name=name).exclude(pk=department.pk).exists():
         raise Conflict(_("A department named %(name)s exists.") % {"name": name}, field="name")
     department = Department.objects.select_for_update().get(pk=department.pk)
-    changes = audit_changes(department, name=name, is_active=bool(is_active))
+    before = audit.snapshot(department, ("name", "is_active"))
+    department.name, department.is_active = name, bool(is_active)
     department.save(update_fields=["name", "is_active"])
-    audit(actor, "department_update", department, changes)
+    if changes := audit.diff(before, audit.snapshot(department, ("name", "is_active"))):
+        audit.record(actor=actor, action="update", obj=department, changes=changes)
     return department
 
 
@@ -281,7 +305,7 @@ def assignment_start(
     clash = Assignment.objects.select_for_update().filter(user=user, role=role, node=node, department=department)
     if clash.filter(valid_to__isnull=True).exists() or clash.filter(valid_to__gt=valid_from).exists():
         raise Conflict(_("%(user)s already holds this role there.") % {"user": user})
-    return Assignment.objects.create(
+    assignment = Assignment.objects.create(
         user=user,
         role=role,
         node=node,
@@ -290,6 +314,10 @@ def assignment_start(
         created_by=actor,
         note=(note or "")[:200],
     )
+    audit.record(
+        actor=actor, action="create", obj=assignment, changes=audit.created(assignment, ASSIGNMENT_FIELDS), reason=note
+    )
+    return assignment
 
 
 @transaction.atomic
@@ -306,6 +334,7 @@ def assignment_end(*, actor, assignment: Assignment, valid_to: datetime.date | N
     if updated != 1:
         raise Conflict(_("This assignment has already ended."))
     assignment.refresh_from_db()
+    audit.record(actor=actor, action="end", obj=assignment, changes={"valid_to": [None, valid_to]})
     return assignment
 
 
@@ -338,7 +367,7 @@ def staff_bulk_create(*, actor, staff: list[StaffSpec], valid_from: datetime.dat
         [User(username=s.username, name=s.name, password=s.password_hash) for s in staff], batch_size=1000
     )
     valid_from = check_date(valid_from, field="valid_from") or timezone.localdate()
-    Assignment.objects.bulk_create(
+    assignments = Assignment.objects.bulk_create(
         [
             Assignment(
                 user=u, role=s.role, node=s.node, department=s.department, valid_from=valid_from, created_by=actor
@@ -347,4 +376,6 @@ def staff_bulk_create(*, actor, staff: list[StaffSpec], valid_from: datetime.dat
         ],
         batch_size=1000,
     )
+    audit.record_many(actor=actor, action="create", objs=users, fields=USER_FIELDS)
+    audit.record_many(actor=actor, action="create", objs=assignments, fields=ASSIGNMENT_FIELDS)
     return len(users)

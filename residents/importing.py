@@ -23,6 +23,7 @@ from openpyxl import load_workbook
 
 from accounts.roles import REGISTRY_EDITORS
 from accounts.scopes import require_role, scope_for
+from audit import services as audit
 from gridgov import personal_data, xlsx
 from gridgov.errors import Conflict, DomainError, InvalidInput, NotAllowed, NotFound
 from gridgov.tasks import enqueue_on_commit
@@ -31,7 +32,7 @@ from grids.models import GridNode
 
 from .models import Household, RegistryImport, Relation, Resident, ResidentTag, SpecialCategory
 from .services import grid_counts_refresh
-from .services.households import sex_and_birth
+from .services.households import RESIDENT_FIELDS, sex_and_birth
 from .services.tags import first_visit_due
 
 # (key, header in the sheet, also accepted headers)
@@ -463,7 +464,7 @@ def _write(actor, households: dict[str, dict], residents: list[dict]) -> None:
     ]
     Resident.objects.bulk_create(people, batch_size=1000)
     today = timezone.localdate()
-    ResidentTag.objects.bulk_create(
+    tags = ResidentTag.objects.bulk_create(
         [
             ResidentTag(
                 resident_id=p.pk,
@@ -484,6 +485,16 @@ def _write(actor, households: dict[str, dict], residents: list[dict]) -> None:
     for household in objects.values():
         household.head_id = heads.get(household.pk)
     Household.objects.bulk_update([h for h in objects.values() if h.head_id], ["head"], batch_size=1000)
+    # The audit trail: one entry per new row, as the services write them one by one.
+    why = _("Registry import")
+    audit.record_many(actor=actor, action="create", objs=objects.values(), fields=("number", "address"), reason=why)
+    audit.record_many(
+        actor=actor, action="create", objs=people, fields=RESIDENT_FIELDS, label=lambda p: p.name, reason=why
+    )
+    audit.record_many(
+        actor=actor, action="create", objs=tags, fields=("category", "start_date"),
+        label=lambda t: f"{t.resident_id} · {t.category}", reason=why,
+    )  # fmt: skip
     grid_counts_refresh()
 
 

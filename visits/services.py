@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from accounts.roles import Role
 from accounts.scopes import require_role, scope_for
 from gridgov.dates import check_date
-from gridgov.errors import Conflict, InvalidInput, NotAllowed
+from gridgov.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from gridgov.text import clean_text
 from grids.models import GridNode, Level
 from grids.selectors import post_holders
@@ -148,7 +148,7 @@ def campaign_assignment_change(*, actor, assignment: CampaignAssignment, cadre) 
     """Give a household to another of the campaign's cadres."""
     require_role(actor, *CAMPAIGN_MANAGERS, action=_("plan visit campaigns"))
     if actor is not None and not CampaignAssignment.objects.visible_to(actor).filter(pk=assignment.pk).exists():
-        raise NotAllowed(_("This household is outside your area."))
+        raise NotFound(_("There is no such household in your area."))
     if not assignment.campaign.cadres.filter(pk=cadre.pk).exists():
         raise InvalidInput(_("%(who)s is not a cadre of this campaign.") % {"who": cadre}, field="cadre")
     assignment.cadre = cadre
@@ -191,7 +191,8 @@ def visit_record(
         if not campaign.start_date <= visited_on <= campaign.end_date:
             raise InvalidInput(_("The date lies outside the campaign's period."), field="visited_on")
     elif actor is not None and not Household.objects.visible_to(actor).filter(pk=household.pk).exists():
-        raise NotAllowed(_("%(household)s is outside your area.") % {"household": household.number})
+        # Outside the area is not there (404), and not named: the one refusal policy.
+        raise NotFound(_("There is no such household in your area."))
     tags = list(followed_tags)
     if tags:
         valid = set(
@@ -304,7 +305,7 @@ def proxy_service_create(*, actor, resident: Resident, what: str, visit: Visit |
     """Take on a service on a resident's behalf (走访代办)."""
     require_role(actor, *VISITORS, action=_("take on services for residents"))
     if actor is not None and not Resident.objects.visible_to(actor).filter(pk=resident.pk).exists():
-        raise NotAllowed(_("This resident lives outside your area."))
+        raise NotFound(_("There is no such resident in your area."))
     what = clean_text(what, field="what", label=_("What is to be done"), required=True, max_length=200)
     household = resident.household
     return ProxyService.objects.create(

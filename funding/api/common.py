@@ -4,6 +4,7 @@ import datetime
 
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter
+from rest_framework.exceptions import NotFound
 from rest_framework.permissions import BasePermission
 
 from gridgov.dates import check_year
@@ -15,9 +16,12 @@ YEAR_PARAM = OpenApiParameter("year", int, description="calendar year (default: 
 
 
 class CanReadFunding(BasePermission):
-    message = "Funding is open to street offices, auditors and the district's staff."
+    """Signed-in users funding is not for get 404, as for any endpoint not theirs (the one
+    refusal policy, docs/security.md); without credentials it is DRF's 401/403."""
 
     def has_permission(self, request, view):
+        if request.user.is_authenticated and not can_read_funding(request.user):
+            raise NotFound
         return can_read_funding(request.user)
 
 

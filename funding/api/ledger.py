@@ -6,12 +6,13 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.scopes import scope_for
 from gridgov import dates, numbers
-from gridgov.errors import InvalidInput, NotAllowed
+from gridgov.errors import InvalidInput
 from grids.api import NodeRefSerializer
 from grids.models import GridNode, Level
 
@@ -232,7 +233,8 @@ class TrialBalanceView(APIView):
     def get(self, request):
         """Every account's balance and the totals (district staff and auditors only)."""
         if not scope_for(request.user).everything:
-            raise NotAllowed(_("The trial balance covers the whole district."))
+            # The whole district's books: not there for a street (the one refusal policy).
+            raise NotFound
         year = year_param(request) if request.query_params.get("year") else None
         tb = selectors.trial_balance(year)
         return Response(

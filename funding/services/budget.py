@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from accounts.roles import Role
 from accounts.scopes import require_role
+from audit import services as audit
 from gridgov.dates import check_date
 from gridgov.errors import Conflict, InvalidInput, NotFound
 from grids.models import GridNode, Level
@@ -34,9 +35,17 @@ def funding_rate_add(*, actor, fen_per_household: int, effective_from: datetime.
         raise InvalidInput(_("A rate above 1,000 yuan per household is not plausible."), field="fen_per_household")
     if FundingRate.objects.filter(effective_from=effective_from).exists():
         raise Conflict(_("A rate already takes effect on %(day)s.") % {"day": effective_from}, field="effective_from")
-    return FundingRate.objects.create(
+    rate = FundingRate.objects.create(
         fen_per_household=fen, effective_from=effective_from, note=(note or "")[:200], created_by=actor
     )
+    audit.record(
+        actor=actor,
+        action="create",
+        obj=rate,
+        changes=audit.created(rate, ("fen_per_household", "effective_from")),
+        reason=rate.note,
+    )
+    return rate
 
 
 @transaction.atomic

@@ -34,7 +34,7 @@ from ..models import (
 )
 
 # Who makes and posts district vouchers (allocations, adjustments, reversals) and closes
-# months. Auditors are not among them: they change nothing outside their review.
+# months (grids.roles.LEDGER_CLERKS). Auditors are not among them: they change nothing outside their review.
 
 FUND_CODE = "1001"
 ALLOCATION_CODE = "1101"

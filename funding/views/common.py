@@ -1,22 +1,22 @@
 """What the funding pages share: who may open them, the year, .xlsx export, the chart."""
 
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-
-from gridgov.errors import NotAllowed
 
 from ..access import can_read_funding
 from ..api import year_param
 
 
 def funding_page(view):
-    """Signed in, and one of the users funding is for (else a clear 403)."""
+    """Signed in, and one of the users funding is for; else 404, as every page a user is not
+    shown (the one refusal policy, docs/security.md)."""
 
     @login_required
     def wrapped(request, *args, **kwargs):
         if not can_read_funding(request.user):
-            raise NotAllowed(_("Funding is open to street offices, auditors and the district's staff."))
+            raise Http404
         return view(request, *args, **kwargs)
 
     wrapped.__name__ = view.__name__

@@ -2,11 +2,12 @@
 allocations, see the drafts waiting for a second person to post, close a month."""
 
 from django.contrib import messages
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gridgov.errors import DomainError, NotAllowed
+from gridgov.errors import DomainError
 
 from .. import selectors, services
 from ..access import is_ledger_clerk
@@ -17,7 +18,8 @@ from .common import _year, funding_page
 @funding_page
 def manage(request):
     if not is_ledger_clerk(request.user):
-        raise NotAllowed(_("The funding desk is the command center's."))
+        # A section the user is not shown is not there for them (accounts.sections).
+        raise Http404
     year = _year(request)
     if request.method == "POST":
         _act(request, year)

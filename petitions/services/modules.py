@@ -11,7 +11,7 @@ from accounts.models import Notification
 from accounts.roles import Role
 from accounts.scopes import require_role
 from accounts.services import notification_send
-from gridgov.audit import audit, audit_changes
+from audit import services as audit
 from gridgov.errors import InvalidInput
 from grids.models import Department
 from grids.selectors import post_holders
@@ -38,9 +38,12 @@ def module_update(
     if owner is not None and not owner.is_active:
         raise InvalidInput(_("%(name)s is no longer active.") % {"name": owner.name}, field="owner")
     module = ServiceModule.objects.select_for_update().get(pk=module.pk)
-    changes = audit_changes(module, owner=owner, limit_days=limit_days, is_active=bool(is_active))
-    module.save(update_fields=["owner", "limit_days", "is_active"])
-    audit(actor, "module_update", module, changes)
+    fields = ("owner", "limit_days", "is_active")
+    before = audit.snapshot(module, fields)
+    module.owner, module.limit_days, module.is_active = owner, limit_days, bool(is_active)
+    module.save(update_fields=list(fields))
+    if changes := audit.diff(before, audit.snapshot(module, fields)):
+        audit.record(actor=actor, action="update", obj=module, changes=changes)
     return module
 
 
@@ -51,7 +54,7 @@ def module_defaults_ensure(*, actor) -> int:
     require_role(actor, Role.ADMIN, action=_("change service modules"))
     made = 0
     for number, code, name, name_en, _owner, limit in DEFAULT_MODULES:
-        _module, created = ServiceModule.objects.get_or_create(
+        module, created = ServiceModule.objects.get_or_create(
             code=code,
             defaults={
                 "number": number, "name": name, "name_en": name_en, "limit_days": limit,
@@ -59,6 +62,10 @@ def module_defaults_ensure(*, actor) -> int:
             },
         )  # fmt: skip
         made += created
+        if created:
+            audit.record(
+                actor=actor, action="create", obj=module, changes=audit.created(module, ("code", "name", "limit_days"))
+            )
     for year in HOLIDAYS.values():
         days = [(d, False, name) for d, name in year["off"]] + [(d, True, "调休上班") for d in year["work"]]
         for day, is_workday, name in days:
@@ -77,8 +84,14 @@ def module_owners_link(*, actor) -> int:
     linked = 0
     for _number, code, _name, _en, owner_code, _limit in DEFAULT_MODULES:
         department = departments.get(owner_code)
-        if department is not None:
-            linked += ServiceModule.objects.filter(code=code, owner__isnull=True).update(owner=department)
+        if department is None:
+            continue
+        module = ServiceModule.objects.select_for_update().filter(code=code, owner__isnull=True).first()
+        if module is not None:
+            module.owner = department
+            module.save(update_fields=["owner"])
+            audit.record(actor=actor, action="update", obj=module, changes={"owner": [None, str(department)]})
+            linked += 1
     return linked
 
 
@@ -86,8 +99,18 @@ def module_owners_link(*, actor) -> int:
 def calendar_day_set(*, actor, date: datetime.date, is_workday: bool, name: str = "") -> CalendarDay:
     """Mark a day as a holiday or a make-up working day (replaces what the day said before)."""
     require_role(actor, Role.ADMIN, action=_("change the calendar"))
+    before = CalendarDay.objects.filter(date=date).first()
     day, _created = CalendarDay.objects.update_or_create(date=date, defaults={"is_workday": is_workday, "name": name})
+    _record_day(actor, day, before)
     return day
+
+
+def _record_day(actor, day: CalendarDay, before: CalendarDay | None) -> None:
+    fields = ("date", "is_workday", "name")
+    old = audit.snapshot(before, fields) if before else {}
+    changes = audit.diff(old, audit.snapshot(day, fields))
+    if changes:
+        audit.record(actor=actor, action="update" if before else "create", obj=day, changes=changes)
 
 
 def calendar_changes(entries: list[calendar.CalendarEntry]) -> list[tuple[calendar.CalendarEntry, CalendarDay | None]]:
@@ -108,10 +131,11 @@ def calendar_days_import(*, actor, entries: list[calendar.CalendarEntry]) -> int
     on any error, none. Days already listed take the file's word. Returns the days changed."""
     require_role(actor, Role.ADMIN, action=_("change the calendar"))
     changes = calendar_changes(entries)
-    for entry, _before in changes:
-        CalendarDay.objects.update_or_create(
+    for entry, before in changes:
+        day, _created = CalendarDay.objects.update_or_create(
             date=entry.date, defaults={"is_workday": entry.is_workday, "name": entry.name}
         )
+        _record_day(actor, day, before)
     return len(changes)
 
 

@@ -334,7 +334,8 @@ def sweep_more_due(*, now=None) -> bool:
 
 
 def _check_issuer(actor) -> None:
-    if actor is None or actor.is_superuser:
+    # No superuser bypass: administrators take no part in supervision (separation of duties).
+    if actor is None:
         return
     if not scope_for(actor).has_role(*ISSUERS):
         raise NotAllowed(_("Only the command center and the supervision bureau issue slips."), code="role")
@@ -390,8 +391,6 @@ def _locked_slip(slip: SupervisionSlip | int) -> SupervisionSlip:
 
 
 def _may_acknowledge(actor, slip: SupervisionSlip) -> bool:
-    if actor.is_superuser:
-        return True
     scope = scope_for(actor)
     if scope.has_role(*ISSUERS):
         return True

@@ -10,6 +10,7 @@ from django.utils.translation import pgettext
 
 from accounts.roles import REGISTRY_EDITORS
 from accounts.scopes import require_role
+from audit import services as audit
 from gridgov import personal_data
 from gridgov.errors import Conflict, InvalidInput
 from grids.models import GridNode
@@ -25,6 +26,12 @@ from ..models import (
 )
 from .common import EDIT_ACTION, _bump_counts, _check_in_scope, _location_fields, _text, place
 
+# What the audit trail records of each (sealed fields by their base name: masked only).
+BUILDING_FIELDS = ("name", "address", "kind", "floors", "unit_grid")
+HOUSEHOLD_FIELDS = ("number", "address", "building", "lon", "lat", "unit_grid")
+RESIDENT_FIELDS = ("name", "relation", "sex", "birth_date", "id_number", "phone")
+ORGANISATION_FIELDS = ("name", "kind", "credit_code", "address", "contact_name", "contact_phone", "unit_grid")
+
 # ---- Buildings and places ----
 
 
@@ -36,13 +43,15 @@ def building_create(
     if kind not in Building.Kind.values:
         raise InvalidInput(_("Unknown kind of building: %(kind)s.") % {"kind": kind}, field="kind")
     found = place(actor=actor, lon=lon, lat=lat)
-    return Building.objects.create(
+    building = Building.objects.create(
         name=_text(name, field="name", label=pgettext("name of a thing", "Name"), max_length=100),
         address=_text(address, field="address", label=_("Address"), max_length=200),
         kind=kind,
         floors=floors,
         **_location_fields(found, lon, lat),
     )
+    audit.record(actor=actor, action="create", obj=building, changes=audit.created(building, BUILDING_FIELDS))
+    return building
 
 
 # ---- Households ----
@@ -81,6 +90,7 @@ def household_create(
     except IntegrityError as exc:
         raise Conflict(_("Household number %(n)s is already registered.") % {"n": number}, field="number") from exc
     _bump_counts(found.unit_grid_id, households=1)
+    audit.record(actor=actor, action="create", obj=household, changes=audit.created(household, HOUSEHOLD_FIELDS))
     return household
 
 
@@ -92,6 +102,7 @@ def household_update(
     require_role(actor, *REGISTRY_EDITORS, action=EDIT_ACTION)
     household = Household.objects.select_for_update().get(pk=household.pk)
     _check_in_scope(actor, household.unit_grid_id)
+    before = audit.snapshot(household, HOUSEHOLD_FIELDS)
     fields = []
     if address is not None:
         household.address = _text(address, field="address", label=_("Address"), max_length=200)
@@ -117,6 +128,12 @@ def household_update(
             _bump_counts(found.unit_grid_id, households=1, residents=members)
     if fields:
         household.save(update_fields=[*fields, "updated_at"])
+        audit.record(
+            actor=actor,
+            action="update",
+            obj=household,
+            changes=audit.diff(before, audit.snapshot(household, HOUSEHOLD_FIELDS)),
+        )
     return household
 
 
@@ -200,6 +217,7 @@ def resident_create(
         household.head = resident
         household.save(update_fields=["head", "updated_at"])
     _bump_counts(household.unit_grid_id, residents=1)
+    audit.record(actor=actor, action="create", obj=resident, changes=audit.created(resident, RESIDENT_FIELDS))
     return resident
 
 
@@ -220,6 +238,7 @@ def resident_update(
     resident = Resident.objects.select_for_update().select_related("household").get(pk=resident.pk)
     household = resident.household
     _check_in_scope(actor, household.unit_grid_id)
+    before = audit.snapshot(resident, RESIDENT_FIELDS)
     fields = []
     if name is not None:
         resident.name = _text(name, field="name", label=_("Name"), max_length=50)
@@ -248,6 +267,8 @@ def resident_update(
     fields += list(columns)
     if fields:
         resident.save(update_fields=[*fields, "updated_at"])
+        if changes := audit.diff(before, audit.snapshot(resident, RESIDENT_FIELDS)):
+            audit.record(actor=actor, action="update", obj=resident, changes=changes)
     if "relation" in fields:
         if resident.relation == Relation.HEAD:
             household.head = resident
@@ -283,7 +304,7 @@ def organisation_create(
         raise InvalidInput(_("A unified social credit code has 18 characters."), field="credit_code")
     found = place(actor=actor, lon=lon, lat=lat)
     _check_building(actor, building)
-    return Organisation.objects.create(
+    organisation = Organisation.objects.create(
         name=_text(name, field="name", label=pgettext("name of a thing", "Name"), max_length=100),
         kind=kind,
         credit_code=credit_code.upper(),
@@ -293,3 +314,7 @@ def organisation_create(
         **personal_data.seal_phone(contact_phone, field="contact_phone").columns("contact_phone"),
         **_location_fields(found, lon, lat),
     )
+    audit.record(
+        actor=actor, action="create", obj=organisation, changes=audit.created(organisation, ORGANISATION_FIELDS)
+    )
+    return organisation

@@ -11,6 +11,7 @@ from django.utils.translation import pgettext
 
 from accounts.roles import CATEGORY_EDITORS, REGISTRY_EDITORS, Role
 from accounts.scopes import require_role
+from audit import services as audit
 from gridgov.dates import check_date
 from gridgov.errors import Conflict, InvalidInput
 
@@ -87,6 +88,11 @@ def _category_fields(*, name, symbol, color, responsible_role, visit_interval_da
     return fields
 
 
+# What the audit trail records of each.
+CATEGORY_FIELDS = ("code", "name", "symbol", "color", "responsible_role", "visit_interval_days", "is_active")
+TAG_FIELDS = ("resident", "category", "start_date", "end_date")
+
+
 @transaction.atomic
 def category_create(
     *,
@@ -112,7 +118,9 @@ def category_create(
     )
     if SpecialCategory.objects.filter(name=fields["name"]).exists():
         raise Conflict(_("Category %(name)s exists.") % {"name": fields["name"]}, field="name")
-    return SpecialCategory.objects.create(code=code, sort_order=sort_order, **fields)
+    category = SpecialCategory.objects.create(code=code, sort_order=sort_order, **fields)
+    audit.record(actor=actor, action="create", obj=category, changes=audit.created(category, CATEGORY_FIELDS))
+    return category
 
 
 @transaction.atomic
@@ -139,10 +147,13 @@ def category_update(
     if is_active is not None:
         fields["is_active"] = bool(is_active)
     interval_changed = "visit_interval_days" in fields and fields["visit_interval_days"] != category.visit_interval_days
+    before = audit.snapshot(category, CATEGORY_FIELDS)
     for key, value in fields.items():
         setattr(category, key, value)
     if fields:
         category.save(update_fields=list(fields))
+        if changes := audit.diff(before, audit.snapshot(category, CATEGORY_FIELDS)):
+            audit.record(actor=actor, action="update", obj=category, changes=changes)
     if interval_changed:
         # Every followed-up tag of the category is now due on another day. The tags are locked
         # first (in pk order, as visit_record locks them) so that a follow-up being recorded
@@ -179,7 +190,7 @@ def resident_tag_add(
             field="category",
         )
     household = resident.household
-    return ResidentTag.objects.create(
+    tag = ResidentTag.objects.create(
         resident=resident,
         unit_grid_id=household.unit_grid_id,
         community_id=household.community_id,
@@ -190,6 +201,8 @@ def resident_tag_add(
         note=_text(note, field="note", label=_("Note"), max_length=200, required=False),
         created_by=actor,
     )
+    audit.record(actor=actor, action="create", obj=tag, changes=audit.created(tag, TAG_FIELDS), reason=tag.note)
+    return tag
 
 
 @transaction.atomic
@@ -205,4 +218,5 @@ def resident_tag_end(*, actor, tag: ResidentTag, end_date: datetime.date | None 
         raise InvalidInput(_("A tag cannot end before it starts."), field="end_date")
     tag.end_date, tag.ended_by = end_date, actor
     tag.save(update_fields=["end_date", "ended_by"])
+    audit.record(actor=actor, action="end", obj=tag, changes={"end_date": [None, end_date]})
     return tag

@@ -1,5 +1,5 @@
 """The sections registry (accounts.sections): each role's menus list exactly the sections it
-may open; every listed link opens, every section left out answers 404 (403 for funding); each
+may open; every listed link opens, every section left out answers 404; each
 role lands on its work."""
 
 import re
@@ -59,7 +59,7 @@ def test_every_section_a_role_is_shown_opens_and_every_other_is_not_there(role, 
             # Django's admin sends non-staff to its own sign-in page.
             assert response.redirect_chain[-1][0].startswith("/admin/login/"), role
         else:
-            assert response.status_code in (403, 404), (role, section.name, response.status_code)
+            assert response.status_code == 404, (role, section.name, response.status_code)
 
 
 @pytest.mark.parametrize("role", list(LANDING))
@@ -80,7 +80,7 @@ def test_the_header_and_sub_navigation_list_exactly_what_the_role_may_open(role,
         response = client.get(page)
         if response.status_code != 200:
             # The group's pages are not this role's: neither is any link to them.
-            assert response.status_code in (403, 404) and not expected, (role, group)
+            assert response.status_code == 404 and not expected, (role, group)
             continue
         links = _menu_links(response.content.decode())
         assert links[: len(main)] == main

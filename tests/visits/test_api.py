@@ -195,12 +195,13 @@ def test_a_proxy_service_is_created_and_finished_through_the_api(client_for, peo
     assert response.json()["status"] == "done"
 
 
-def test_a_routine_visit_to_a_household_outside_the_area_gets_403(client_for, people, registry, streets):
+def test_a_routine_visit_to_a_household_outside_the_area_gets_404_naming_nothing(client_for, people, registry, streets):
     far = Household.objects.filter(street=streets["税郭镇"]).first()
     response = client_for(people.grid_manager).post(
         "/api/visits/visits/", {"household": far.pk, "visited_on": TODAY}, content_type="application/json"
     )
-    assert response.status_code == 403
+    assert response.status_code == 404
+    assert far.number not in response.content.decode() and far.address not in response.content.decode()
 
 
 def test_a_cadre_whose_post_ended_still_finds_their_own_visit_in_the_list_and_its_detail(client_for, people, campaign):

@@ -2,7 +2,7 @@ import datetime
 
 import pytest
 
-from gridgov.errors import InvalidInput, NotAllowed
+from gridgov.errors import InvalidInput, NotAllowed, NotFound
 from petitions.models import Appeal, AppealEvent, Source, Status
 from residents.models import Household, ResidentTag
 from visits import services
@@ -95,7 +95,7 @@ def test_an_opinion_without_a_module_is_refused_and_nothing_is_saved(campaign, c
 
 def test_a_routine_visit_outside_the_workers_area_is_refused(people, registry, streets):
     far = Household.objects.filter(street=streets["税郭镇"]).first()
-    with pytest.raises(NotAllowed, match="outside your area"):
+    with pytest.raises(NotFound, match="no such household"):
         services.visit_record(actor=people.grid_manager, household=far, visited_on=TODAY)
     assert not Visit.objects.exists()
 

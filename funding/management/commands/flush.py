@@ -1,4 +1,4 @@
-"""`flush`, able to empty the ledger too.
+"""`flush`, able to empty the ledger and the audit trail too.
 
 The ledger's triggers refuse to delete posted vouchers, periods and street-month locks, row
 by row. PostgreSQL's flush truncates (row triggers do not fire), but SQLite's deletes rows,
@@ -10,7 +10,8 @@ from importlib import import_module
 from django.core.management.commands.flush import Command as FlushCommand
 from django.db import DEFAULT_DB_ALIAS, connections
 
-TRIGGERS = import_module("funding.migrations.0002_ledger_triggers")
+# Each module's SQLITE (CREATE TRIGGER ...) and SQLITE_DROP lists.
+TRIGGERS = (import_module("funding.migrations.0002_ledger_triggers"), import_module("audit.triggers"))
 
 
 class Command(FlushCommand):
@@ -22,8 +23,8 @@ class Command(FlushCommand):
             present = {
                 name for (name,) in cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall()
             }
-            lifted = [sql for sql in TRIGGERS.SQLITE if sql.split()[2] in present]
-            for sql in TRIGGERS.SQLITE_DROP:
+            lifted = [sql for module in TRIGGERS for sql in module.SQLITE if sql.split()[2] in present]
+            for sql in (sql for module in TRIGGERS for sql in module.SQLITE_DROP):
                 cursor.execute(sql)
         try:
             return super().handle(**options)
