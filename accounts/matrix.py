@@ -30,7 +30,7 @@ def _anyone(user) -> bool:
 
 
 def _funding_district(user) -> bool:
-    return sections._funding(user) and scope_for(user).everything
+    return sections.can_read_funding(user) and scope_for(user).everything
 
 
 WHO: dict[str, tuple[str, Callable[[object], bool]]] = {
@@ -46,11 +46,13 @@ WHO: dict[str, tuple[str, Callable[[object], bool]]] = {
     "return_visits": ("return visits", sections.can_revisit),
     "slips": ("supervision slips", sections.can_see_slips),
     "report": ("report an event", sections.can_report),
-    "funding": ("funding books", sections._funding),
+    "funding": ("funding books", sections.can_read_funding),
     "funding_district": ("the district's whole books", _funding_district),
-    "funding_desk": ("the funding desk", sections._ledger_clerk),
+    "funding_desk": ("the funding desk", sections.is_ledger_clerk),
     "reveal_log": ("the reveal log", sections.can_read_reveal_log),
     "audit": ("the audit trail", sections.can_read_audit),
+    "dashboard": ("the dashboard (态势)", sections.can_see_dashboard),
+    "wall": ("the wall screen (大屏)", sections.can_see_wall),
 }
 
 
@@ -104,6 +106,19 @@ ROUTES: dict[str, Route] = {
     "reveal-log": _r("reveal_log"),
     "audit-log": _r("audit"),
     "audit-export": _r("audit"),
+    # The dashboard and the wall screen.
+    "dashboard": _r("dashboard"),
+    "dashboard-list": _r("dashboard", get="bad"),
+    "dashboard-wall": _r("wall"),
+    "dashboard-wall-data": _r("wall"),
+    "api-stats-summary": _r("dashboard"),
+    # One's own account: password, two-step sign-in, API tokens.
+    "account": _r("signed_in"),
+    "password-change": _r("signed_in"),
+    "two-factor-setup": _r("signed_in"),
+    "two-factor-verify": _r("signed_in"),
+    "api-token-create": _r("signed_in", get=POST),
+    "api-token-revoke": _r("signed_in", get=POST),
     "login": _r("anyone"),
     "logout": _r("anyone", get=POST),
     "set_language": _r("anyone"),
@@ -118,6 +133,8 @@ ROUTES: dict[str, Route] = {
     "registry-resident-reveal": _r("node_post", "resident", POST),
     "registry-import": _r("node_post"),
     "registry-import-template": _r("node_post"),
+    "registry-import-status": _r("node_post", get="none"),
+    "registry-import-progress": _r("node_post", get="none"),
     # Visits.
     "visits-home": _r("node_post"),
     "visit-list": _r("node_post"),

@@ -14,7 +14,7 @@ CONSTANTS = {
     "count": "all",
     "fmt": "json",
     "code": "civil-affairs",
-    "token": "nosuchtoken",
+    "token": "00000000-0000-4000-8000-000000000000",  # no such registry import
 }
 
 
