@@ -215,6 +215,8 @@ def case_map(request):
         "received": str(_("Received")),
         "deadline": str(_("Deadline")),
         "appeals": str(_("open appeals")),
+        "status": str(_("Status")),
+        "colour": str(_("Colour")),
         "colours": {c: str(label) for c, label in _map_colour_labels()},
     }
     return render(

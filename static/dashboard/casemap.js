@@ -50,8 +50,33 @@
     return marker;
   }
 
-  function pointMarker(p) {
-    const marker = L.marker([p.lat, p.lon], {
+  // Appeals at one spot (one address, a unit grid's centre) would hide each other: they are
+  // drawn on a small ring around it, recomputed at each zoom (every view is a new load).
+  function spread(points) {
+    const bySpot = new Map();
+    for (const p of points) {
+      const key = `${p.lat},${p.lon}`;
+      if (!bySpot.has(key)) bySpot.set(key, []);
+      bySpot.get(key).push(p);
+    }
+    const placed = [];
+    for (const group of bySpot.values()) {
+      if (group.length === 1) {
+        placed.push([group[0], L.latLng(group[0].lat, group[0].lon)]);
+        continue;
+      }
+      const centre = map.latLngToLayerPoint([group[0].lat, group[0].lon]);
+      const radius = Math.max(14, (group.length * 18) / (2 * Math.PI));
+      group.forEach((p, i) => {
+        const angle = (2 * Math.PI * i) / group.length;
+        placed.push([p, map.layerPointToLatLng(centre.add([radius * Math.cos(angle), radius * Math.sin(angle)]))]);
+      });
+    }
+    return placed;
+  }
+
+  function pointMarker([p, latlng]) {
+    const marker = L.marker(latlng, {
       icon: L.divIcon({ className: "case-point " + colourClass(p.colour), html: "", iconSize: [16, 16] }),
       title: p.module,
       keyboard: true,
@@ -64,7 +89,8 @@
     document.getElementById("case-card-hint").hidden = true;
     document.getElementById("case-card-body").innerHTML =
       `<h2><span class="case-dot ${colourClass(p.colour)}"></span> #${esc(p.id)} ${esc(p.module)}</h2>` +
-      `<dl><dt>${esc(text.colours[p.colour] || "")}</dt><dd>${esc(p.status)}</dd>` +
+      `<dl><dt>${esc(text.status)}</dt><dd>${esc(p.status)}</dd>` +
+      `<dt>${esc(text.colour)}</dt><dd>${esc(text.colours[p.colour] || "")}</dd>` +
       `<dt>${esc(text.received)}</dt><dd>${esc(p.created_at)}</dd>` +
       (p.deadline ? `<dt>${esc(text.deadline)}</dt><dd>${esc(p.deadline)}</dd>` : "") +
       `</dl><p>${esc(p.address)}</p><p><a href="${esc(p.url)}">${esc(text.open)}</a></p>`;
@@ -79,7 +105,7 @@
       .then((data) => {
         if (id !== requestId) return; // a newer view is loading
         layer.clearLayers();
-        const items = data.mode === "points" ? data.points.map(pointMarker) : data.clusters.map(clusterMarker);
+        const items = data.mode === "points" ? spread(data.points).map(pointMarker) : data.clusters.map(clusterMarker);
         items.forEach((m) => layer.addLayer(m));
         counter.textContent = String(data.count);
         counter.dataset.count = String(data.count);
