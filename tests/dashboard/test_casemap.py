@@ -178,3 +178,11 @@ def test_the_map_page_has_its_filters_and_no_inline_script_or_style(busy_distric
         assert "src=" in tag or 'type="application/json"' in tag, tag
     assert "<style" not in html
     assert ' style="' not in html
+
+
+def test_the_dashboard_links_to_the_map_of_its_node(busy_district, people, client_for, streets):
+    zhongxin = streets["中心街街道"]
+    html = client_for(people.center).get(f"/dashboard/?node={zhongxin.pk}").content.decode()
+    assert f'href="/dashboard/map/?node={zhongxin.pk}" data-map="{zhongxin.pk}"' in html
+    page = client_for(people.center).get(f"/dashboard/map/?node={zhongxin.pk}").content.decode()
+    assert f'<h1 data-node="{zhongxin.pk}">' in page
