@@ -13,7 +13,7 @@ from assessment.indicators import COLOURS
 from petitions.models import Colour, ServiceModule, Source
 from petitions.pagination import CappedPaginator
 
-from . import casemap, selectors
+from . import casemap, hotspots, selectors
 from .selectors import Slice
 
 PAGE_SIZE = 50
@@ -125,6 +125,7 @@ def dashboard(request):
             "children": sorted(children, key=lambda r: -r.counts["open"]),
             "breakdowns": breakdowns,
             "trends": selectors.trends(user, node, period.end),
+            "tasks": hotspots.open_tasks(user, node).prefetch_related("assignees")[:20],
         },
     )
 
