@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from grids.models import GridNode
 
@@ -21,10 +22,10 @@ class HotspotRule(models.Model):
     the first two kinds and the z-score for a surge; `days` is M (the surge's baseline is always
     the same weekday of the last 4 weeks)."""
 
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(_("rule name"), max_length=100)
     kind = models.CharField(_("kind"), max_length=16, choices=RuleKind.choices)
     module = models.ForeignKey(
-        "petitions.ServiceModule", on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("module")
+        "petitions.ServiceModule", on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("Module")
     )
     threshold = models.FloatField(_("threshold"), default=3)
     days = models.PositiveSmallIntegerField(_("days"), default=30)
@@ -42,8 +43,8 @@ class HotspotRule(models.Model):
 
 
 class TaskStatus(models.TextChoices):
-    OPEN = "open", _("Open")
-    CLOSED = "closed", _("Closed")
+    OPEN = "open", pgettext_lazy("proactive task", "Open")
+    CLOSED = "closed", pgettext_lazy("proactive task", "Closed")
 
 
 class ProactiveTask(models.Model):
