@@ -18,9 +18,10 @@ import datetime
 import statistics
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Count
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from grids.models import GridNode, Level
@@ -50,10 +51,11 @@ def hotspot_detect(now: datetime.datetime | None = None) -> list[Hit]:
     """The hits of every active rule now: one grouped query per rule, one for their appeals."""
     now = now or timezone.now()
     hits: list[Hit] = []
-    for rule in HotspotRule.objects.filter(active=True).order_by("id"):
-        hits.extend(
-            {"grid_module": _grid_module, "repeat_caller": _repeat_caller, "surge": _surge}[rule.kind](rule, now)
-        )
+    # The reasons are stored with the tasks: in the site's language (the district's), whoever
+    # or whatever (the beat task) runs the detector.
+    with translation.override(settings.LANGUAGE_CODE):
+        for rule in HotspotRule.objects.filter(active=True).order_by("id"):
+            hits.extend(DETECTORS[rule.kind](rule, now))
     return hits
 
 

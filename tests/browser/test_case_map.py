@@ -6,6 +6,8 @@ single appeals show, clicks one and gets its card, with the text escaped."""
 
 import pytest
 
+from dashboard.hotspots import hotspot_tasks_create
+from dashboard.models import HotspotRule, ProactiveTask
 from petitions.models import Appeal
 from tests.dashboard.conftest import busy_district  # noqa: F401
 from tests.petitions.conftest import make_appeal, modules, places  # noqa: F401
@@ -32,8 +34,18 @@ def test_the_center_opens_the_case_map_zooms_into_a_cluster_and_opens_an_appeals
     Appeal.objects.open().filter(street=zhongxin).update(address=NASTY)
     open_count = Appeal.objects.open().count()
 
+    # A hot spot: the many appeals of one module in one unit grid make a proactive task.
+    HotspotRule.objects.all().delete()  # the data migration's defaults, if still there
+    rule = HotspotRule.objects.create(name="同一网格同类诉求30天3次", kind="grid_module", threshold=3, days=30)
+    hotspot_tasks_create(actor=None)
+    task = ProactiveTask.objects.filter(rule=rule, street=zhongxin).first()
+
     login("center")
     assert page.url == f"{live_server.url}/dashboard/"
+    row = page.locator(f'tr[data-task="{task.pk}"]')
+    assert people.grid_manager.name and people.grid_manager.name in row.inner_text()
+    assert "民政" in row.inner_text() and "近 30 天" in row.inner_text()  # why, in Chinese
+    screenshot("case-map-0-dashboard-with-hot-spot")
     page.get_by_role("link", name="诉求地图").first.click()
     page.wait_for_url("**/dashboard/map/")
     mode, zoom, count = wait_loaded(page)

@@ -38,7 +38,8 @@ def test_three_appeals_of_one_module_in_one_unit_grid_make_a_task_for_its_grid_m
     assert len(hits) == 1
     hit = hits[0]
     assert hit.appeal_ids == [first.pk, second.pk, third.pk]
-    assert "3" in hit.reason and "30" in hit.reason and first.module.name in hit.reason
+    # Why, in the site's language (the district's Chinese), whatever the caller's.
+    assert "近 30 天" in hit.reason and "3 件" in hit.reason and first.module.name in hit.reason
 
     tasks = [t for t in hotspot_tasks_create(actor=None) if t.rule.kind == RuleKind.GRID_MODULE]
     assert len(tasks) == 1
@@ -81,7 +82,7 @@ def test_a_surge_against_the_same_weekday_baseline_is_a_hit(mid_month, make_appe
     today = [make_appeal("received", phone=f"1360000000{i}") for i in range(5)]
     hits = [h for h in hotspot_detect() if h.rule.kind == RuleKind.SURGE]
     assert len(hits) == 1 and hits[0].appeal_ids == [a.pk for a in today]
-    assert "z = 4.0" in hits[0].reason
+    assert "z = 4.0" in hits[0].reason and "近4周" in hits[0].reason
 
 
 def test_the_dashboard_lists_the_open_tasks_of_its_area(mid_month, people, make_appeal, rules, client_for, streets):
