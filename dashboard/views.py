@@ -2,6 +2,7 @@
 behind its figures. Reads only dashboard.selectors; scoped by the caller's area."""
 
 from django.conf import settings
+from django.db.models import Prefetch
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -10,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.sections import section_page
 from assessment.indicators import COLOURS
-from petitions.models import Colour, ServiceModule, Source
+from petitions.models import Appeal, Colour, ServiceModule, Source
 from petitions.pagination import CappedPaginator
 
 from . import casemap, hotspots, selectors
@@ -125,7 +126,9 @@ def dashboard(request):
             "children": sorted(children, key=lambda r: -r.counts["open"]),
             "breakdowns": breakdowns,
             "trends": selectors.trends(user, node, period.end),
-            "tasks": hotspots.open_tasks(user, node).prefetch_related("assignees")[:20],
+            "tasks": hotspots.open_tasks(user, node).prefetch_related(
+                "assignees", Prefetch("appeals", Appeal.objects.only("id").order_by("id"))
+            )[:20],
         },
     )
 

@@ -92,6 +92,8 @@ def test_the_dashboard_lists_the_open_tasks_of_its_area(mid_month, people, make_
     task = ProactiveTask.objects.get(rule=rules[RuleKind.GRID_MODULE])
     html = client_for(people.center).get("/dashboard/").content.decode()
     assert f'data-task="{task.pk}"' in html
+    for appeal in task.appeals.all():  # the appeals behind it, linked
+        assert f'href="/appeals/{appeal.pk}/" data-appeal="{appeal.pk}"' in html
     zhongxin = streets["中心街街道"]
     assert list(open_tasks(people.zhongxin, zhongxin)) == [task]
     assert list(open_tasks(people.shuiguo, streets["税郭镇"])) == []
