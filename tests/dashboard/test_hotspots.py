@@ -100,3 +100,14 @@ def test_the_dashboard_lists_the_open_tasks_of_its_area(mid_month, people, make_
     assert f'data-task="{task.pk}"' not in client_for(people.shuiguo).get("/dashboard/").content.decode()
     assert list(open_tasks(people.department, GridNode.objects.get(level=0))) == []
     assert Appeal.objects.count() == 3
+
+
+def test_the_hourly_task_runs_the_detector_and_is_safe_to_run_twice(mid_month, make_appeal, rules):
+    from dashboard.tasks import detect_hotspots
+
+    for i in range(3):
+        make_appeal("received", phone=f"1340000000{i}")
+    # The grid-and-module rule, and a surge (3 today against none on the last four same weekdays).
+    assert detect_hotspots() == 2
+    assert detect_hotspots() == 2
+    assert ProactiveTask.objects.count() == 2
