@@ -109,6 +109,8 @@ ROUTES: dict[str, Route] = {
     # The dashboard and the wall screen.
     "dashboard": _r("dashboard"),
     "dashboard-list": _r("dashboard", get="bad"),
+    "dashboard-map": _r("dashboard"),
+    "api-stats-case-map": _r("dashboard", get="bad"),
     "dashboard-wall": _r("wall"),
     "dashboard-wall-data": _r("wall"),
     "api-stats-summary": _r("dashboard"),

@@ -73,6 +73,14 @@ def main():
     measure("list: overdue now, district (50 per page)", "center", "/dashboard/list/?figure=overdue")
     measure("list: closed on time, district, this month", "center", f"/dashboard/list/?figure=closed_on_time&{month}")
     measure("wall: refresh (/wall/data/)", "center", "/wall/data/")
+    district = GridNode.objects.get(level=Level.DISTRICT)
+    box = f"{district.min_lon},{district.min_lat},{district.max_lon},{district.max_lat}"
+    measure("case map: district clusters (zoom 11)", "center", f"/api/stats/case-map/?bbox={box}&zoom=11")
+    measure(f"case map: {street.name}, red only (zoom 13)", "center",
+            f"/api/stats/case-map/?bbox={box}&zoom=13&node={street.pk}&colour=red")  # fmt: skip
+    lon, lat = (street.min_lon + street.max_lon) / 2, (street.min_lat + street.max_lat) / 2
+    near = f"{lon - 0.004},{lat - 0.003},{lon + 0.004},{lat + 0.003}"
+    measure("case map: points near a street's centre (zoom 16)", "center", f"/api/stats/case-map/?bbox={near}&zoom=16")
 
     print(f"\n{datetime.date.today()}, {machine()}, database: {url.split('://')[0]}")
     print(f"{appeals:,} appeals" + (f"; seeded in {seed_seconds:.0f} s" if seed_seconds else ""))

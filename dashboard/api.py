@@ -11,8 +11,9 @@ from accounts.sections import can_see_dashboard
 from assessment.indicators import COLOURS
 from gridgov.errors import NotFound
 from petitions.models import Source
+from residents.selectors import BBox
 
-from . import selectors
+from . import casemap, selectors
 
 COUNT_FIELDS = [f.name for f in selectors.FIGURES if not f.name.startswith(("received_", "slips_", "open_slips_"))]
 
@@ -78,3 +79,74 @@ class SummaryView(APIView):
                 **data,
             }
         )
+
+
+_COLOUR_COUNTS = inline_serializer("CaseMapColours", {c: serializers.IntegerField() for c in casemap.MAP_COLOURS})
+CASE_MAP = inline_serializer(
+    "CaseMap",
+    {
+        "mode": serializers.ChoiceField(["points", "clusters"]),
+        "zoom": serializers.IntegerField(),
+        "count": serializers.IntegerField(help_text="open appeals in the box, scope and filters"),
+        "cell": serializers.FloatField(required=False, help_text="clusters: a cell's width in degrees"),
+        "clusters": inline_serializer(
+            "CaseMapCluster",
+            {
+                "lon": serializers.FloatField(),
+                "lat": serializers.FloatField(),
+                "count": serializers.IntegerField(),
+                "colour": serializers.ChoiceField(casemap.MAP_COLOURS, help_text="the worst colour in it"),
+                "colours": _COLOUR_COUNTS,
+            },
+            many=True,
+            required=False,
+        ),
+        "points": inline_serializer(
+            "CaseMapPoint",
+            {
+                "id": serializers.IntegerField(),
+                "lon": serializers.FloatField(),
+                "lat": serializers.FloatField(),
+                "colour": serializers.ChoiceField(casemap.MAP_COLOURS),
+                "module": serializers.CharField(),
+                "status": serializers.CharField(),
+                "address": serializers.CharField(),
+                "created_at": serializers.CharField(),
+                "deadline": serializers.CharField(allow_null=True),
+                "url": serializers.CharField(),
+            },
+            many=True,
+            required=False,
+        ),
+    },
+)
+
+
+class CaseMapView(APIView):
+    """The case map's data for a viewport: the open appeals of the caller's area (inside
+    `node`) as points, or as clusters counted by the database at low zoom or past 1,000 in
+    view (docs/dashboard.md). At most two queries besides the caller's scope."""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("bbox", str, required=True, description="min_lon,min_lat,max_lon,max_lat"),
+            OpenApiParameter("zoom", int, required=True, description="the map's zoom, 0 to 20"),
+            OpenApiParameter("node", int, description="a grid node of your area (default: your area's root)"),
+            OpenApiParameter("module", int, description="a service module's id"),
+            OpenApiParameter("source", str, enum=Source.values),
+            OpenApiParameter("age", str, enum=list(casemap.AGES)),
+            OpenApiParameter("colour", str, enum=list(casemap.MAP_COLOURS)),
+        ],
+        responses=CASE_MAP,
+    )
+    def get(self, request):
+        if not can_see_dashboard(request.user):
+            raise NotFound(_("There is no dashboard for your post."))
+        params = request.query_params
+        box = BBox.parse(params.get("bbox"))
+        zoom = casemap.parse_zoom(params.get("zoom"))
+        where = casemap.MapFilter.parse(params)
+        node = selectors.dashboard_node(request.user, params.get("node"))
+        response = Response(casemap.case_map(request.user, node, box, zoom, where))
+        response["Cache-Control"] = "no-store"
+        return response

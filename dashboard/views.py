@@ -1,6 +1,8 @@
 """The dashboard (态势, the landing page of the command center and the bureau) and the lists
 behind its figures. Reads only dashboard.selectors; scoped by the caller's area."""
 
+from django.conf import settings
+from django.db.models import Prefetch
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -9,10 +11,10 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.sections import section_page
 from assessment.indicators import COLOURS
-from petitions.models import Colour, Source
+from petitions.models import Appeal, Colour, ServiceModule, Source
 from petitions.pagination import CappedPaginator
 
-from . import selectors
+from . import casemap, hotspots, selectors
 from .selectors import Slice
 
 PAGE_SIZE = 50
@@ -124,6 +126,9 @@ def dashboard(request):
             "children": sorted(children, key=lambda r: -r.counts["open"]),
             "breakdowns": breakdowns,
             "trends": selectors.trends(user, node, period.end),
+            "tasks": hotspots.open_tasks(user, node).prefetch_related(
+                "assignees", Prefetch("appeals", Appeal.objects.only("id").order_by("id"))
+            )[:20],
         },
     )
 
@@ -189,3 +194,52 @@ def wall_data(request):
     response = JsonResponse(selectors.wall_data(request.user, node))
     response["Cache-Control"] = "no-store"
     return response
+
+
+@section_page("dashboard-map")
+def case_map(request):
+    """The case map (案件地图): the open appeals of the node as points or database clusters,
+    coloured by their slip colour, over the grid outlines; filters by module, source, age and
+    colour; a click on a point opens its card. static/dashboard/casemap.js draws it from
+    `/api/stats/case-map/` (dashboard.casemap)."""
+    node = selectors.dashboard_node(request.user, request.GET.get("node"))
+    leaflet = settings.LEAFLET_CONFIG
+    config = {
+        "node": node.pk,
+        "api": reverse("api-stats-case-map"),
+        "bounds": [[node.min_lat, node.min_lon], [node.max_lat, node.max_lon]],
+        "minZoom": leaflet["MIN_ZOOM"],
+        "maxZoom": leaflet["MAX_ZOOM"],
+        "pointsZoom": casemap.POINTS_ZOOM,
+        "tiles": settings.GRIDGOV_TILES_URL or "",
+        "tilesAttribution": settings.GRIDGOV_TILES_ATTRIBUTION or "",
+    }
+    text = {
+        "open": str(_("Open the appeal")),
+        "received": str(_("Received")),
+        "deadline": str(_("Deadline")),
+        "appeals": str(_("open appeals")),
+        "status": str(_("Status")),
+        "colour": str(_("Colour")),
+        "colours": {c: str(label) for c, label in _map_colour_labels()},
+    }
+    return render(
+        request,
+        "dashboard/map.html",
+        {
+            "node": node,
+            "path": selectors.node_path(node, request.user),
+            "config": config,
+            "text": text,
+            "modules": ServiceModule.objects.order_by("code").values_list("pk", "name"),
+            "sources": Source.choices,
+            "ages": list(casemap.AGE_LABELS.items()),
+            "colours": list(_map_colour_labels()),
+        },
+    )
+
+
+def _map_colour_labels():
+    yield "none", _("No slip")
+    for c in COLOURS:
+        yield c, Colour(c).label

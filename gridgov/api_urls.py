@@ -42,6 +42,7 @@ router.register("funding/reports", funding_api.ExpenseReportViewSet, basename="f
 urlpatterns = [
     path("me/", MeView.as_view(), name="api-me"),
     path("stats/summary/", dashboard_api.SummaryView.as_view(), name="api-stats-summary"),
+    path("stats/case-map/", dashboard_api.CaseMapView.as_view(), name="api-stats-case-map"),
     path("grids/locate/", LocateView.as_view(), name="api-locate"),
     path("grids/basemap/", BaseMapView.as_view(), name="api-basemap"),
     path("residents/areas/", residents_api.AreasView.as_view(), name="api-registry-areas"),

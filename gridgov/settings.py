@@ -271,6 +271,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
     # assessment: scores last month / quarter once it is over; a closed period is left alone.
     "score-due-periods": {"task": "assessment.tasks.score_due_periods", "schedule": crontab(hour=2, minute=30)},
+    # dashboard: hot-spot rules' hits become proactive tasks (未诉先办) for the grid managers.
+    "detect-hotspots": {"task": "dashboard.tasks.detect_hotspots", "schedule": crontab(minute=5)},
 }
 CELERY_TIMEZONE = "Asia/Shanghai"
 

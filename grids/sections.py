@@ -125,6 +125,7 @@ SECTIONS: tuple[Section, ...] = (
     Section("appeal-report", _("Report an event"), "appeals", can_report),
     # The dashboard.
     Section("dashboard", _("Dashboard"), "dashboard", can_see_dashboard),
+    Section("dashboard-map", _("Case map"), "dashboard", can_see_dashboard),
     Section("dashboard-wall", _("Wall screen"), "dashboard", can_see_wall),
     # The registry.
     Section("registry-map", _("Household grid map"), "registry", has_node_post),
