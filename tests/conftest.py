@@ -12,8 +12,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.core.management import call_command
-from django.test import Client
+from django.test import Client, override_settings
 from django.utils import translation
 
 from accounts.roles import Role
@@ -138,20 +139,42 @@ def fresh_locator():
 
 
 SEEDED = "seeded_small_district"
+# The tests that need the seeded district committed for real (a live server, a `--reset` that
+# TRUNCATEs) and leave the database flushed behind them: they run after every other seeded
+# test, on the district the run has seeded already, and the next one seeds it again.
+CONSUMED = "seeded_small_district_to_flush"
 
 
 def pytest_collection_modifyitems(session, config, items):
     """Moves the tests on the seeded small district to the end of the run (keeping their order),
-    so the one seeding they share comes after every test that needs an empty database. Under
-    xdist (`--dist load`) each worker is sent its tests in this order too, and seeds its own
-    database once."""
-    seeded = [item for item in items if SEEDED in getattr(item, "fixturenames", ())]
-    for item in seeded:
-        if "transactional_db" in item.fixturenames or "live_server" in item.fixturenames:
-            raise pytest.UsageError(f"{item.nodeid}: a test on the seeded district must not flush the database")
-    if seeded:
-        ids = {id(item) for item in seeded}
-        items[:] = [item for item in items if id(item) not in ids] + seeded
+    so the one seeding they share comes after every test that needs an empty database, and the
+    tests that flush it after them (CONSUMED) behind those. Under xdist (`--dist load`) each
+    worker is sent its tests in this order too, and seeds its own database once."""
+    seeded, consumed = [], []
+    for item in items:
+        names = getattr(item, "fixturenames", ())
+        if CONSUMED in names:
+            consumed.append(item)
+        elif SEEDED in names:
+            if "transactional_db" in names or "live_server" in names:
+                raise pytest.UsageError(f"{item.nodeid}: a test on the seeded district must not flush the database")
+            seeded.append(item)
+    if seeded or consumed:
+        ids = {id(item) for item in seeded + consumed}
+        items[:] = [item for item in items if id(item) not in ids] + seeded + consumed
+
+
+def _seed_small_district(django_db_blocker):
+    global _seeded, _district_committed
+    # Seeding hashes the demo password (PBKDF2, deliberately slow) a few times; tests need no
+    # strength (fast_password_hashing), and the language is the site's, as `make run` seeds.
+    with (
+        django_db_blocker.unblock(),
+        override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]),
+        translation.override(settings.LANGUAGE_CODE),
+    ):
+        call_command("seed_district", "--scale", "small", "--reset", verbosity=0)
+    _seeded = _district_committed = True
 
 
 @pytest.fixture(scope="session")
@@ -161,13 +184,24 @@ def seeded_small_district(django_db_setup, django_db_blocker):
     tests run last (pytest_collection_modifyitems above), each in its own rolled-back
     transaction (the `db` fixture), so none sees another's changes and no test that wants an
     empty database ever sees the district."""
-    global _seeded
-    with django_db_blocker.unblock():
-        call_command("seed_district", "--scale", "small", "--reset", verbosity=0)
-    _seeded = True
+    _seed_small_district(django_db_blocker)
+
+
+@pytest.fixture
+def seeded_small_district_to_flush(transactional_db, django_db_blocker):
+    """The small demo district committed, for a test that needs it for real (the live server's
+    thread reads it; `seed_district --reset` truncates it) and is then flushed
+    (`transactional_db`). Such tests come after all other seeded tests: the first on a worker
+    takes the district seeded there already, the next ones seed it again."""
+    global _district_committed
+    if not _district_committed:
+        _seed_small_district(django_db_blocker)
+    yield
+    _district_committed = False  # transactional_db flushes every table after the test
 
 
 _seeded = False
+_district_committed = False
 
 
 @pytest.fixture(autouse=True)
@@ -176,7 +210,8 @@ def _no_test_after_the_seeding_but_the_seeded(request):
     uses_database = request.node.get_closest_marker("django_db") or {"db", "transactional_db"} & set(
         request.fixturenames
     )
-    if _seeded and uses_database and SEEDED not in request.fixturenames:
+    on_the_district = {SEEDED, CONSUMED} & set(request.fixturenames)
+    if _seeded and uses_database and not on_the_district:
         pytest.fail("this test ran after the seeded district's tests, which must come last", pytrace=False)
 
 

@@ -3,9 +3,7 @@ with their history (看人知情), a unit grid's staff (格中定人), the grids
 band, and the supervision board; screenshots in test-output/."""
 
 import pytest
-from django.core.management import call_command
 from django.db.models import Count
-from django.utils import translation
 
 from accounts.models import User
 from residents.models import Resident
@@ -16,13 +14,11 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 class TestTheDemoDistrictInTheBrowser:
     def test_the_command_center_reads_a_residents_history_a_grids_staff_and_the_board(
-        self, page, live_server, login, screenshot
+        self, page, live_server, login, screenshot, seeded_small_district_to_flush
     ):
-        # Seeded here, not from the run's shared seeding: the live server needs the rows
-        # committed, and this test's database is flushed after it. In Chinese, as `make run`
-        # seeds: slips keep the reasons and notes they were written with.
-        with translation.override("zh-hans"):
-            call_command("seed_district", "--scale", "small", "--reset", verbosity=0)
+        # The run's seeded district, committed (the live server's thread reads it) and flushed
+        # after this test. Seeded in Chinese, as `make run` seeds: slips keep the reasons and
+        # notes they were written with.
         center = User.objects.get(username="center")
         center.set_password("pw-for-tests")
         center.save(update_fields=["password"])

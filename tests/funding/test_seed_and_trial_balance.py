@@ -75,10 +75,11 @@ def test_trial_balance_exits_non_zero_when_the_books_do_not_balance(db):
 
 
 # Committed rows, as in real use: PostgreSQL refuses to TRUNCATE tables with rows inserted
-# earlier in the same transaction (deferred foreign-key checks still pending).
+# earlier in the same transaction (deferred foreign-key checks still pending). The district
+# seeded (`seed_district --scale small`) and committed is the run's own, ledger included.
 @pytest.mark.django_db(transaction=True)
-def test_seed_reset_wipes_the_ledger_and_seeds_it_again():
-    call_command("seed_district", "--scale", "small", verbosity=0)
+def test_seed_reset_wipes_the_ledger_and_seeds_it_again(seeded_small_district_to_flush):
+    assert Voucher.objects.exists() and Budget.objects.exists()
     call_command("seed_district", "--scale", "small", "--reset", verbosity=0)
     year, _months = seed_year(timezone.localdate())
     assert Budget.objects.filter(year=year).count() == 11

@@ -75,9 +75,12 @@ class Worker:
                 stderr=subprocess.STDOUT,
             )
         if wait:
-            probe = Celery(broker=self.redis_url)  # asks this worker's broker, whatever ours is
+            # Asks this worker's broker, whatever ours is; not made the current app, which the
+            # shared tasks of this process would otherwise send to from now on.
+            probe = Celery(broker=self.redis_url, set_as_current=False)
             deadline = time.monotonic() + 60
-            while not probe.control.ping(destination=[self.name], timeout=1):
+            # limit=1: the answer of the one worker asked ends the wait (else each ping waits 1 s).
+            while not probe.control.ping(destination=[self.name], timeout=1, limit=1):
                 if self.process.poll() is not None or time.monotonic() > deadline:
                     self.process.kill()
                     pytest.fail(f"the Celery worker did not start; see {self.log_path}")
@@ -94,14 +97,25 @@ class Worker:
                 self.process.wait()
 
 
-@pytest.fixture
-def celery_worker_process(transactional_db):
-    """A real worker on the machine's Redis (REDIS_URL) and the test database."""
+@pytest.fixture(scope="session")
+def _shared_celery_worker(django_db_setup):
+    """One worker process for the run (per xdist worker), started by the first test that asks
+    for it: starting one costs seconds each test need not pay. Each test still waits for its
+    own tasks to be done, so none leaves work behind for the next."""
     require_real_services()
-    app.control.purge()  # leftovers of earlier tests belong to databases that are gone
+    app.control.purge()  # leftovers of earlier runs belong to databases that are gone
     worker = Worker(settings.REDIS_URL).start()
     yield worker
     worker.stop()
+
+
+@pytest.fixture
+def celery_worker_process(transactional_db, _shared_celery_worker):
+    """A real worker on the machine's Redis (REDIS_URL) and the test database."""
+    require_real_services()
+    if _shared_celery_worker.process.poll() is not None:
+        pytest.fail(f"the shared Celery worker has stopped; see {_shared_celery_worker.log_path}")
+    return _shared_celery_worker
 
 
 class PrivateRedis:
