@@ -434,6 +434,8 @@ SPECTACULAR_SETTINGS = {
         "VoucherKindEnum": "funding.models.VoucherKind",
         "ReportStatusEnum": "funding.models.ReportStatus",
         "AllocationFrequencyEnum": "funding.models.AllocationFrequency",
+        "CaseMapColourEnum": "dashboard.casemap.MAP_COLOURS",
+        "SlipColourEnum": "petitions.api.slips.SLIP_COLOURS",
     },
 }
 
