@@ -22,8 +22,10 @@ class GridGovExceptionReporterFilter(SafeExceptionReporterFilter):
     )
 
     def mask(self, value):
-        if isinstance(value, str) and (SERVER_URL.search(value) or CREDENTIALS_URL.search(value)):
-            return self.cleansed_substitute
+        if isinstance(value, str):
+            text = str(value)  # a lazy string (a lazy object posing as str) is read as its text
+            if SERVER_URL.search(text) or CREDENTIALS_URL.search(text):
+                return self.cleansed_substitute
         return value
 
     def cleanse_setting(self, key, value):
