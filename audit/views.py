@@ -1,4 +1,5 @@
 import json
+from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
 from django.shortcuts import render
@@ -33,7 +34,7 @@ def audit_log(request):
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     labels = dict(Action.choices)
     rows = [{"entry": e, "action": labels.get(e.action, e.action), "changes": _changes(e.changes)} for e in page]
-    query = "&".join(f"{k}={v}" for k, v in filters.items() if v)
+    query = urlencode({k: v for k, v in filters.items() if v})  # the export takes the same filters
     return render(
         request,
         "audit/log.html",

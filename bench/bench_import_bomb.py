@@ -18,7 +18,7 @@ sys.path.insert(0, str(ROOT))
 def main() -> None:
     setup_django()
     from gridgov.errors import InvalidInput
-    from residents.importing import check_archive
+    from residents.import_sheet import check_archive
     from tests.xlsx_bombs import crafted_workbook, million_empty_rows, one_huge_string
 
     print(machine())

@@ -81,16 +81,35 @@ class RejectNulMiddleware:
         return render(request, "error.html", {"error": InvalidInput(message, code="nul_character")}, status=400)
 
 
+# Which browser features a page may use (the Permissions-Policy header): the phone report form
+# may ask for the position (GPS) and the camera (photos); no page may use anything else.
+PERMISSIONS = {
+    "geolocation": "(self)",
+    "camera": "(self)",
+    "microphone": "()",
+    "payment": "()",
+    "usb": "()",
+    "serial": "()",
+    "bluetooth": "()",
+    "midi": "()",
+    "magnetometer": "()",
+    "gyroscope": "()",
+    "accelerometer": "()",
+    "display-capture": "()",
+    "fullscreen": "(self)",
+    "interest-cohort": "()",
+}
+
+
 class PermissionsPolicyMiddleware:
-    """The Permissions-Policy header (settings.PERMISSIONS_POLICY) on every response: which
+    """The Permissions-Policy header (PERMISSIONS above) on every response: which
     browser features a page may use at all. The phone report form needs the position and the
     camera; nothing needs the microphone, payment or USB, so an injected script cannot ask."""
 
-    def __init__(self, get_response):
-        from django.conf import settings
+    header = ", ".join(f"{feature}={allow}" for feature, allow in PERMISSIONS.items())
 
+    def __init__(self, get_response):
         self.get_response = get_response
-        self.header = ", ".join(f"{feature}={allow}" for feature, allow in settings.PERMISSIONS_POLICY.items())
 
     def __call__(self, request):
         response = self.get_response(request)

@@ -5,19 +5,17 @@ project and a filesystem Celery broker that needs no server. Production sets DAT
 REDIS_URL, SECRET_KEY and DJANGO_ALLOWED_HOSTS.
 """
 
-import base64
 import datetime
-import hashlib
 import os
-import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import dj_database_url
-from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+from gridgov import openapi
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("GRIDGOV_VAR_DIR", BASE_DIR / "var"))
@@ -257,23 +255,6 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER")
-CELERY_BEAT_SCHEDULE: dict = {
-    "redeliver-notifications": {"task": "accounts.tasks.redeliver_notifications", "schedule": 300.0},
-    # funding: flags unsubmitted monthly expense reports once they pass the 5th (idempotent).
-    "funding-mark-late-reports": {"task": "funding.tasks.mark_late_reports", "schedule": 3600.0},
-    "sweep-deadlines": {"task": "petitions.tasks.sweep_deadlines", "schedule": 60.0},
-    # residents: deletes uploaded registry sheets never confirmed (GRIDGOV_IMPORT_STAGED_HOURS).
-    "expire-staged-imports": {"task": "residents.tasks.expire_staged_imports", "schedule": 3600.0},
-    # petitions: tells the admins when next year's holiday calendar is missing (from 1 November).
-    "notify-missing-calendar": {
-        "task": "petitions.tasks.notify_missing_calendar",
-        "schedule": crontab(hour=8, minute=0),
-    },
-    # assessment: scores last month / quarter once it is over; a closed period is left alone.
-    "score-due-periods": {"task": "assessment.tasks.score_due_periods", "schedule": crontab(hour=2, minute=30)},
-    # dashboard: hot-spot rules' hits become proactive tasks (未诉先办) for the grid managers.
-    "detect-hotspots": {"task": "dashboard.tasks.detect_hotspots", "schedule": crontab(minute=5)},
-}
 CELERY_TIMEZONE = "Asia/Shanghai"
 
 EMAIL_BACKEND = os.environ.get(
@@ -343,18 +324,11 @@ X_FRAME_OPTIONS = "DENY"
 # tile server, are the one outside origin allowed (img-src).
 _tiles = urlsplit(os.environ.get("GRIDGOV_TILES_URL", ""))
 _TILES_ORIGIN = f"{_tiles.scheme}://{_tiles.netloc.replace('{s}.', '*.')}" if _tiles.netloc else ""
-# The stand-alone 500 page (templates/500.html) may not load a stylesheet (it is shown when
-# static files or the database failed), so its own <style> block is allowed by its hash, and
-# nothing else inline is.
-_STYLE_HASHES = [
-    f"'sha256-{base64.b64encode(hashlib.sha256(block.encode()).digest()).decode()}'"
-    for block in re.findall(r"<style>(.*?)</style>", (BASE_DIR / "templates" / "500.html").read_text(), re.S)
-]
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF],
-        "style-src": [SELF, *_STYLE_HASHES],
+        "style-src": [SELF],
         "img-src": [SELF, "data:", "blob:"] + ([_TILES_ORIGIN] if _TILES_ORIGIN else []),
         "font-src": [SELF],
         "connect-src": [SELF],
@@ -363,24 +337,6 @@ CONTENT_SECURITY_POLICY = {
         "base-uri": [SELF],
         "form-action": [SELF],
     },
-}
-# Permissions-Policy (gridgov.middleware.PermissionsPolicyMiddleware): the phone report form may
-# ask for the position (GPS) and the camera (photos); no page may use anything else.
-PERMISSIONS_POLICY = {
-    "geolocation": "(self)",
-    "camera": "(self)",
-    "microphone": "()",
-    "payment": "()",
-    "usb": "()",
-    "serial": "()",
-    "bluetooth": "()",
-    "midi": "()",
-    "magnetometer": "()",
-    "gyroscope": "()",
-    "accelerometer": "()",
-    "display-capture": "()",
-    "fullscreen": "(self)",
-    "interest-cohort": "()",
 }
 
 # HTTP Basic on the API (username and password in every request): off unless set; scripts use
@@ -409,35 +365,8 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "gridgov.errors.api_exception_handler",
 }
-SPECTACULAR_SETTINGS = {
-    "TITLE": "GridGov API",
-    "DESCRIPTION": "网格化社会管理服务平台: the grid tree, staff, the registry, appeals, four-colour "
-    "supervision, visits, assessment and funding. Every endpoint is scoped to the "
-    "caller's grid subtree or department.",
-    "VERSION": "1.0.0",
-    "SERVE_INCLUDE_SCHEMA": False,
-    # The schema maps every endpoint and parameter: for signed-in users and API tokens only.
-    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
-    "SWAGGER_UI_DIST": "SIDECAR",
-    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    "REDOC_DIST": "SIDECAR",
-    "ENUM_NAME_OVERRIDES": {
-        "RoleEnum": "accounts.roles.Role",
-        "BuildingKindEnum": "residents.models.Building.Kind",
-        "OrganisationKindEnum": "residents.models.Organisation.Kind",
-        "NotificationKindEnum": "accounts.models.Notification.Kind",
-        "AppealStatusEnum": "petitions.models.Status",
-        "ExtensionStatusEnum": "petitions.models.ExtensionStatus",
-        "AccountKindEnum": "funding.models.AccountKind",
-        "PeriodStatusEnum": "funding.models.PeriodStatus",
-        "VoucherStatusEnum": "funding.models.VoucherStatus",
-        "VoucherKindEnum": "funding.models.VoucherKind",
-        "ReportStatusEnum": "funding.models.ReportStatus",
-        "AllocationFrequencyEnum": "funding.models.AllocationFrequency",
-        "CaseMapColourEnum": "dashboard.casemap.MAP_COLOURS",
-        "SlipColourEnum": "petitions.api.slips.SLIP_COLOURS",
-    },
-}
+# The OpenAPI schema and its docs pages (drf-spectacular): gridgov/openapi.py.
+SPECTACULAR_SETTINGS = openapi.SPECTACULAR_SETTINGS
 
 # Map: by default no tiles, so that no page asks an outside server for anything: every map
 # draws its base (district, street and community outlines and names) from our own data

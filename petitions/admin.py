@@ -9,16 +9,21 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
+from gridgov import numbers
 from gridgov.admin import NoDeleteMixin, ServiceAdmin, ServiceForm
 from gridgov.errors import DomainError
 
 from . import calendar, services
 from .forms import CalendarImportForm
 from .models import Appeal, AppealEvent, CalendarDay, Open311Key, ServiceModule, SupervisionSlip
-from .services.modules import calendar_changes
+from .services.modules import MODULE_LIMIT_DAYS, calendar_changes
 
 
 class ServiceModuleForm(ServiceForm):
+    limit_days = numbers.IntegerField(
+        label=_("time limit (working days)"), min_value=MODULE_LIMIT_DAYS[0], max_value=MODULE_LIMIT_DAYS[1]
+    )
+
     class Meta:
         model = ServiceModule
         fields = ["owner", "limit_days", "is_active"]

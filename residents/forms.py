@@ -26,5 +26,5 @@ class ImportForm(forms.Form):
                 _("The file is larger than %(mb)d MB; split it by community.")
                 % {"mb": settings.GRIDGOV_IMPORT_MAX_BYTES // (1024 * 1024)}
             )
-        # Accepted by content, not by name: residents.importing.check_archive reads the zip.
+        # Accepted by content, not by name: residents.import_sheet.check_archive reads the zip.
         return upload

@@ -8,48 +8,28 @@ both call: it checks every row and reports every bad one (row number, column, re
 """
 
 import datetime
-import io
 import re
-import zipfile
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
-from pathlib import Path
+from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
 
 from accounts.roles import REGISTRY_EDITORS
 from accounts.scopes import require_role, scope_for
 from audit import services as audit
 from gridgov import personal_data, xlsx
-from gridgov.errors import Conflict, DomainError, InvalidInput, NotAllowed, NotFound
-from gridgov.tasks import enqueue_on_commit
+from gridgov.errors import InvalidInput, NotAllowed
 from grids.locator import get_locator
 from grids.models import GridNode
 
-from .models import Household, RegistryImport, Relation, Resident, ResidentTag, SpecialCategory
+from .import_sheet import COLUMNS, REQUIRED, _cell, _read_rows
+from .models import Household, Relation, Resident, ResidentTag, SpecialCategory
 from .services import grid_counts_refresh
 from .services.households import RESIDENT_FIELDS, sex_and_birth
 from .services.tags import first_visit_due
 
-# (key, header in the sheet, also accepted headers)
-COLUMNS = [
-    ("number", "户号", ("household number",)),
-    ("address", "地址", ("address",)),
-    ("lon", "经度", ("longitude", "lon")),
-    ("lat", "纬度", ("latitude", "lat")),
-    ("name", "姓名", ("name",)),
-    ("relation", "与户主关系", ("relation",)),
-    ("id_number", "身份证号", ("id number", "公民身份号码")),
-    ("sex", "性别", ("sex",)),
-    ("birth_date", "出生日期", ("birth date",)),
-    ("phone", "联系电话", ("phone", "手机号")),
-    ("tags", "特殊人群", ("tags", "categories")),
-]
-REQUIRED = {"number", "name", "relation"}
 RELATIONS = {
     "户主": Relation.HEAD,
     "本人": Relation.HEAD,
@@ -96,30 +76,6 @@ class ImportReport:
         return not self.errors
 
 
-def staging_dir() -> Path:
-    """Where an uploaded sheet waits between its check and the confirmation (MEDIA_ROOT/imports)."""
-    path = Path(settings.MEDIA_ROOT) / "imports"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-def staged_imports_expire(*, older_than: datetime.timedelta | None = None) -> int:
-    """Delete staged sheets nobody confirmed (an abandoned check, a closed browser): they hold
-    residents' ID numbers and phones. Returns how many were deleted. Safe to run twice."""
-    if older_than is None:
-        older_than = datetime.timedelta(hours=settings.GRIDGOV_IMPORT_STAGED_HOURS)
-    cutoff = (timezone.now() - older_than).timestamp()
-    removed = 0
-    for path in staging_dir().iterdir():
-        try:
-            if path.is_file() and path.stat().st_mtime < cutoff:
-                path.unlink()
-                removed += 1
-        except FileNotFoundError:  # confirmed (and deleted) meanwhile
-            continue
-    return removed
-
-
 def template_workbook() -> bytes:
     """The sheet to fill in: headers, an example household of two, and notes."""
     wb = xlsx.workbook(write_only=False)
@@ -154,118 +110,6 @@ def template_workbook() -> bytes:
     ]:
         xlsx.append(notes, [line])
     return xlsx.to_bytes(wb)
-
-
-def _cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, datetime.datetime):
-        return value.date().isoformat()
-    return str(value).strip()
-
-
-def _too_large(message: str, code: str) -> InvalidInput:
-    return InvalidInput(message, field="file", code=code)
-
-
-def check_archive(data: bytes) -> None:
-    """Refuse a workbook that would exhaust the worker before any of it is parsed.
-
-    An .xlsx is a zip archive. Its central directory (read here, and nothing else: no member is
-    decompressed) declares each member's compressed and uncompressed size; a zip bomb shows
-    itself there as a huge total or an extreme ratio (3 million empty rows or one 400 MB string
-    fit in ~400 KB). Python's zipfile never inflates a member past its declared size, so a
-    directory that understates the sizes cannot get more through openpyxl than this check saw."""
-    if len(data) > settings.GRIDGOV_IMPORT_MAX_BYTES:
-        raise _too_large(
-            _("The file is larger than %(mb)d MB; split it by community.")
-            % {"mb": settings.GRIDGOV_IMPORT_MAX_BYTES // (1024 * 1024)},
-            "too_large",
-        )
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            members = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as exc:
-        raise InvalidInput(
-            _("The file is not a readable .xlsx workbook (%(error)s).") % {"error": type(exc).__name__},
-            field="file",
-            code="unreadable",
-        ) from exc
-    limit = settings.GRIDGOV_IMPORT_MAX_UNCOMPRESSED
-    if len(members) > settings.GRIDGOV_IMPORT_MAX_MEMBERS or sum(m.file_size for m in members) > limit:
-        raise _too_large(
-            _("The workbook unpacks to more than %(mb)d MB; split it by community.") % {"mb": limit // (1024 * 1024)},
-            "too_large_unpacked",
-        )
-    ratio = settings.GRIDGOV_IMPORT_MAX_RATIO
-    for member in members:
-        # Small members compress well for honest reasons (a repeated style); the ratio matters
-        # only once a member is big enough to hurt.
-        if member.file_size > 1024 * 1024 and member.file_size > ratio * max(member.compress_size, 1):
-            raise _too_large(
-                _(
-                    "The workbook is compressed more than %(ratio)d times (%(member)s): it holds masses "
-                    "of empty rows or repeated text. Copy only the filled rows into the template."
-                )
-                % {"ratio": ratio, "member": member.filename[:60]},
-                "compression_ratio",
-            )
-
-
-def _read_rows(data: bytes) -> tuple[dict[str, int], list[tuple[int, tuple]]]:
-    check_archive(data)
-    max_rows = settings.GRIDGOV_IMPORT_MAX_ROWS
-    max_chars = settings.GRIDGOV_IMPORT_MAX_CELL_CHARS
-    too_many_rows = _too_large(_("The sheet has more than %(n)d rows; split it.") % {"n": max_rows}, "too_many_rows")
-    try:
-        # Read-only mode streams the sheet row by row instead of building it in memory.
-        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        ws = wb.worksheets[0]
-        # The sheet's declared dimension first (cheap); the row count below holds when it lies.
-        declared = ws.max_row if isinstance(ws.max_row, int) else 0
-        if declared > max_rows + 1:
-            raise too_many_rows
-        rows = ws.iter_rows(values_only=True, max_col=settings.GRIDGOV_IMPORT_MAX_COLUMNS)
-        header = next(rows, None)
-        if header is None:
-            raise InvalidInput(_("The sheet is empty."), field="file")
-        lookup = {}
-        for key, name, aliases in COLUMNS:
-            for i, h in enumerate(header):
-                if _cell(h).lower() in {name.lower(), *aliases}:
-                    lookup[key] = i
-        missing = [name for key, name, _a in COLUMNS if key in REQUIRED and key not in lookup]
-        if missing:
-            raise InvalidInput(
-                _("The sheet lacks the column(s) %(cols)s; download the template.") % {"cols": "、".join(missing)},
-                field="file",
-            )
-        body = []
-        for number, row in enumerate(rows, start=2):
-            # Empty rows count too: a million of them cost as much time as filled ones.
-            if number > max_rows + 1:
-                raise too_many_rows
-            if all(v is None or _cell(v) == "" for v in row):
-                continue
-            for v in row:
-                if isinstance(v, str) and len(v) > max_chars:
-                    raise _too_large(
-                        _("Row %(row)d holds a cell of more than %(n)d characters.") % {"row": number, "n": max_chars},
-                        "cell_too_long",
-                    )
-            body.append((number, row))
-        wb.close()
-        return lookup, body
-    except DomainError:
-        raise
-    except Exception as exc:  # openpyxl raises many kinds for a damaged or foreign file
-        raise InvalidInput(
-            _("The file is not a readable .xlsx workbook (%(error)s).") % {"error": type(exc).__name__},
-            field="file",
-            code="unreadable",
-        ) from exc
 
 
 def _parse_date(text: str) -> datetime.date:
@@ -496,94 +340,3 @@ def _write(actor, households: dict[str, dict], residents: list[dict]) -> None:
         label=lambda t: f"{t.resident_id} · {t.category}", reason=why,
     )  # fmt: skip
     grid_counts_refresh()
-
-
-# ---- Imports as Celery tasks, with progress (RegistryImport) ----
-
-
-def _check_may_import(actor, node: GridNode) -> None:
-    require_role(actor, *REGISTRY_EDITORS, action=_("import into the residents registry"))
-    if actor is not None and not scope_for(actor).contains_node(node) and not actor.is_superuser:
-        raise NotAllowed(_("%(node)s lies outside your area.") % {"node": node.name})
-
-
-def _staged(job: RegistryImport) -> Path:
-    return staging_dir() / f"{job.token.hex}.xlsx"
-
-
-@transaction.atomic
-def registry_import_stage(*, actor, node: GridNode, data: bytes) -> RegistryImport:
-    """Keep an uploaded sheet and have a task check it. What can exhaust a worker (size, zip
-    bombs) is refused here, in the request, before anything is kept."""
-    import uuid
-
-    _check_may_import(actor, node)
-    check_archive(data)
-    job = RegistryImport.objects.create(token=uuid.uuid4(), node=node, created_by=actor)
-    _staged(job).write_bytes(data)
-    from .tasks import run_registry_import
-
-    enqueue_on_commit(run_registry_import, job.pk)
-    return job
-
-
-def registry_import_confirm(*, actor, job: RegistryImport) -> RegistryImport:
-    """The uploader confirms a checked sheet: a task imports it. Only once (a conditional update)."""
-    if actor is None or job.created_by_id != actor.pk:
-        raise NotFound(_("No such import."))
-    with transaction.atomic():
-        moved = RegistryImport.objects.filter(pk=job.pk, status=RegistryImport.Status.CHECKED).update(
-            status=RegistryImport.Status.IMPORTING, rows_done=0
-        )
-        if moved != 1:
-            raise Conflict(_("This import is not waiting for confirmation."))
-        from .tasks import run_registry_import
-
-        enqueue_on_commit(run_registry_import, job.pk)
-    job.refresh_from_db()
-    return job
-
-
-def registry_import_run(*, pk: int) -> str:
-    """The task's work: check (status CHECKING) or import (status IMPORTING) the staged sheet.
-    Safe to run twice: a job in any other status is left alone, and the import is one
-    transaction, so a worker killed half-way leaves the job IMPORTING to be run again."""
-    job = RegistryImport.objects.select_related("node", "created_by").filter(pk=pk).first()
-    if job is None or not job.in_progress:
-        return job.status if job else "missing"
-    commit = job.status == RegistryImport.Status.IMPORTING
-    rows = RegistryImport.objects.filter(pk=pk)
-
-    def progress(done: int, total: int) -> None:
-        rows.update(rows_done=done, rows_total=total)
-
-    finished = {"finished_at": timezone.now()}
-    try:
-        data = _staged(job).read_bytes()
-        report = registry_import(actor=job.created_by, node=job.node, data=data, commit=commit, progress=progress)
-    except FileNotFoundError:
-        expired = _("The file has expired; upload it again.")
-        rows.update(status=RegistryImport.Status.FAILED, message=expired, **finished)
-        return RegistryImport.Status.FAILED
-    except DomainError as exc:
-        rows.update(status=RegistryImport.Status.FAILED, message=str(exc.message)[:300], **finished)
-        _staged(job).unlink(missing_ok=True)
-        return RegistryImport.Status.FAILED
-    if report.committed:
-        status = RegistryImport.Status.IMPORTED
-    elif report.ok:
-        status = RegistryImport.Status.CHECKED
-        finished = {}
-    else:
-        status = RegistryImport.Status.REJECTED
-    rows.update(
-        status=status,
-        households=report.households,
-        residents=report.residents,
-        tags=report.tags,
-        errors=[asdict(e) for e in report.errors[:1000]],
-        **finished,
-    )
-    if status != RegistryImport.Status.CHECKED:  # nothing more will read the sheet
-        _staged(job).unlink(missing_ok=True)
-    return status

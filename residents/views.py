@@ -23,7 +23,8 @@ from grids.selectors import root_nodes
 
 from . import exporting, history, selectors, services
 from .forms import ImportForm
-from .importing import registry_import_confirm, registry_import_stage, template_workbook
+from .import_jobs import registry_import_confirm, registry_import_stage
+from .importing import template_workbook
 from .models import Household, RegistryImport, Resident
 
 PAGE_SIZE = 50

@@ -88,7 +88,7 @@
       const tags = h.tags.map((code) => categories[code]).filter(Boolean);
       const first = tags[0];
       // Built as elements, the colour set through the DOM: the Content-Security-Policy refuses
-      // style="" attributes in HTML strings.
+      // style attributes in HTML strings.
       let html = "";
       if (first) {
         html = document.createElement("span");

@@ -169,7 +169,7 @@ def test_a_failing_mail_server_ends_the_redelivery_run_after_one_attempt(people,
 
 def test_the_seed_leaves_no_backlog_of_undelivered_notices(people):
     from accounts.demo import seed_notices_delivered
-    from grids.management.commands.seed_district import STEPS
+    from gridgov.management.commands.seed_district import STEPS
 
     _backlog(people, 4)
     assert "4" in seed_notices_delivered(None)

@@ -25,7 +25,7 @@ def test_an_import_shows_its_progress_then_its_check_then_its_result_in_chinese(
     settings.MEDIA_ROOT = tmp_path
     enqueued = []
     # No worker in this test: the test runs each enqueued task itself, as a worker would.
-    monkeypatch.setattr("residents.importing.enqueue_on_commit", lambda task, *args: enqueued.append(args))
+    monkeypatch.setattr("residents.import_jobs.enqueue_on_commit", lambda task, *args: enqueued.append(args))
     community = community_user.assignments.get().node
     page.set_extra_http_headers({"Accept-Language": "zh-hans"})
     login("community")

@@ -304,7 +304,7 @@ def parsing_forbidden(monkeypatch):
     def refuse(*args, **kwargs):
         raise AssertionError("openpyxl was asked to parse a file that should have been refused")
 
-    monkeypatch.setattr("residents.importing.load_workbook", refuse)
+    monkeypatch.setattr("residents.import_sheet.load_workbook", refuse)
 
 
 def test_three_million_empty_rows_are_refused_from_the_zip_directory_alone(community, parsing_forbidden):
@@ -330,13 +330,13 @@ def test_a_member_compressed_beyond_the_ratio_is_refused(community, parsing_forb
 
 
 def test_the_refusal_reads_only_the_zip_directory(community, monkeypatch):
-    from residents import importing
+    from residents import import_sheet
 
     data = crafted_workbook(million_empty_rows(3_000_000))
     opened = []
     monkeypatch.setattr(zipfile.ZipFile, "open", lambda self, *a, **k: opened.append(a) or 1 / 0)
     with pytest.raises(InvalidInput):
-        importing.check_archive(data)
+        import_sheet.check_archive(data)
     assert opened == []  # no member was decompressed
 
 
@@ -372,7 +372,7 @@ def test_columns_past_the_limit_are_not_read(community, categories, settings):
 def test_staged_sheets_older_than_the_limit_are_deleted(clock, settings, tmp_path):
     import os
 
-    from residents.importing import staged_imports_expire, staging_dir
+    from residents.import_jobs import staged_imports_expire, staging_dir
     from residents.tasks import expire_staged_imports
 
     settings.MEDIA_ROOT = tmp_path
