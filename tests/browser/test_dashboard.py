@@ -66,7 +66,7 @@ def test_the_wall_shows_a_new_intake_after_its_refresh_and_does_not_grow(
 
     appeal = make_appeal("received")  # a call comes in
     page.clock.run_for(31_000)  # the 30 s refresh fires: fetch, then redraw
-    page.wait_for_function("document.getElementById('wall').dataset.refreshed === '2'")
+    page.wait_for_function("() => document.getElementById('wall').dataset.refreshed === '2'")
     assert received.inner_text() == "1"
     assert page.locator(f'tbody[data-list="newest"] tr[data-id="{appeal.pk}"]').count() == 1
     assert page.url == f"{live_server.url}/wall/"  # no reload
@@ -76,5 +76,5 @@ def test_the_wall_shows_a_new_intake_after_its_refresh_and_does_not_grow(
     size = page.evaluate("document.getElementsByTagName('*').length")
     for round_ in range(3, 23):
         page.clock.run_for(30_000)
-        page.wait_for_function(f"document.getElementById('wall').dataset.refreshed === '{round_}'")
+        page.wait_for_function("r => document.getElementById('wall').dataset.refreshed === r", arg=str(round_))
     assert page.evaluate("document.getElementsByTagName('*').length") == size
