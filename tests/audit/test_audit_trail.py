@@ -80,6 +80,18 @@ def test_even_with_the_gate_open_the_database_keeps_entries_younger_than_six_mon
 
 
 @pytest.mark.django_db
+def test_the_monthly_task_purges_the_entries_past_the_retention_and_no_others(settings):
+    from audit.tasks import purge_audit_trail
+
+    settings.GRIDGOV_AUDIT_RETENTION_DAYS = 180
+    now = timezone.now()
+    old = _entry(at=now - datetime.timedelta(days=181))
+    kept = _entry(at=now - datetime.timedelta(days=179))
+    assert purge_audit_trail() == 1
+    assert list(AuditEntry.objects.values_list("pk", flat=True)) == [kept.pk]
+    assert not AuditEntry.objects.filter(pk=old.pk).exists()
+
+
 def test_audit_purge_deletes_only_entries_older_than_the_retention(settings):
     settings.GRIDGOV_AUDIT_RETENTION_DAYS = 365
     now = timezone.now()
