@@ -25,7 +25,10 @@ app.conf.beat_schedule = {
     # assessment: scores last month / quarter once it is over; a closed period is left alone.
     "score-due-periods": {"task": "assessment.tasks.score_due_periods", "schedule": crontab(hour=2, minute=30)},
     # audit: entries past the retention (GRIDGOV_AUDIT_RETENTION_DAYS, at least 180 days) go.
-    "purge-audit-trail": {"task": "audit.tasks.purge_audit_trail", "schedule": crontab(day_of_month=1, hour=3, minute=15)},
+    "purge-audit-trail": {
+        "task": "audit.tasks.purge_audit_trail",
+        "schedule": crontab(day_of_month=1, hour=3, minute=15),
+    },
     # dashboard: hot-spot rules' hits become proactive tasks (未诉先办) for the grid managers.
     "detect-hotspots": {"task": "dashboard.tasks.detect_hotspots", "schedule": crontab(minute=5)},
 }

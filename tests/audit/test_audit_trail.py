@@ -92,6 +92,7 @@ def test_the_monthly_task_purges_the_entries_past_the_retention_and_no_others(se
     assert not AuditEntry.objects.filter(pk=old.pk).exists()
 
 
+@pytest.mark.django_db
 def test_audit_purge_deletes_only_entries_older_than_the_retention(settings):
     settings.GRIDGOV_AUDIT_RETENTION_DAYS = 365
     now = timezone.now()
