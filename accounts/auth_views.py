@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from gridgov import numbers
 from gridgov.errors import DomainError
 
 from . import twofactor
@@ -50,20 +51,22 @@ class CodeForm(forms.Form):
     code = forms.CharField(label=gettext_lazy("Verification code"), max_length=20)
 
 
+def _account_page(request, **extra):
+    """The account-security page; after a token is made, with its plaintext shown this once."""
+    tokens = ApiToken.objects.filter(user=request.user).order_by("-created_at")[:50]
+    context = {
+        "device": twofactor.confirmed_device(request.user),
+        "two_factor_required": twofactor.two_factor_required(request.user),
+        "tokens": tokens,
+        "now": timezone.now(),
+    }
+    return render(request, "accounts/account.html", context | extra)
+
+
 @login_required
 def account(request):
     """The user's account-security page: password, authenticator, API tokens."""
-    tokens = ApiToken.objects.filter(user=request.user).order_by("-created_at")[:50]
-    return render(
-        request,
-        "accounts/account.html",
-        {
-            "device": twofactor.confirmed_device(request.user),
-            "two_factor_required": twofactor.two_factor_required(request.user),
-            "tokens": tokens,
-            "now": timezone.now(),
-        },
-    )
+    return _account_page(request)
 
 
 @login_required
@@ -121,8 +124,8 @@ def two_factor_verify(request):
 @login_required
 def token_create(request):
     """Make an API token for oneself; the plaintext is shown on this answer only."""
-    days = request.POST.get("days", "").strip()
     try:
+        days = numbers.ascii_digits(request.POST.get("days", ""), field="days").strip()
         if days and (not days.isdigit() or not 1 <= int(days) <= 3650):
             raise DomainError(_("Give the validity in days, 1 to 3650, or leave it empty for no expiry."), field="days")
         expires_at = timezone.now() + datetime.timedelta(days=int(days)) if days else None
@@ -132,19 +135,7 @@ def token_create(request):
     except DomainError as error:
         messages.error(request, error.message)
         return redirect("account")
-    tokens = ApiToken.objects.filter(user=request.user).order_by("-created_at")[:50]
-    return render(
-        request,
-        "accounts/account.html",
-        {
-            "device": twofactor.confirmed_device(request.user),
-            "two_factor_required": twofactor.two_factor_required(request.user),
-            "tokens": tokens,
-            "new_token": token,
-            "plaintext": plaintext,
-            "now": timezone.now(),
-        },
-    )
+    return _account_page(request, new_token=token, plaintext=plaintext)
 
 
 @require_POST
