@@ -42,7 +42,9 @@ def open_a_household(page, household) -> None:
     draws houses, not counts per cell, so the wait ends once the new view has loaded."""
     if page.locator("#householdmap .household-marker").count() == 0:
         page.evaluate(
-            "([lat, lon]) => window.householdMap.map.setView([lat, lon], 18, {animate: false})",
+            # load() as well: when the map already shows that view, setView fires no moveend.
+            "([lat, lon]) => { window.householdMap.map.setView([lat, lon], 18, {animate: false});"
+            " window.householdMap.load(); }",
             [household.lat, household.lon],
         )
         page.wait_for_function(
