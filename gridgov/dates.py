@@ -63,17 +63,22 @@ def check_datetime(value: datetime.datetime, *, field: str = "datetime") -> date
     return value
 
 
+def _in_range(check, error, value, name: str):
+    """`value` (parsed by the field, None when empty) through `check` (check_date or
+    check_datetime); a refusal becomes the field's own validation error (`error`)."""
+    if value is not None:
+        try:
+            check(value, field=name)
+        except InvalidInput as exc:
+            raise error(exc.message, code="out_of_range") from None
+    return value
+
+
 class DomainDateField(forms.DateField):
     """A form date field that keeps to the domain range (a form error, not a 400 page)."""
 
     def to_python(self, value):
-        result = super().to_python(value)
-        if result is not None:
-            try:
-                check_date(result, field=self.label or "date")
-            except InvalidInput as exc:
-                raise forms.ValidationError(exc.message, code="out_of_range") from None
-        return result
+        return _in_range(check_date, forms.ValidationError, super().to_python(value), self.label or "date")
 
 
 class ApiDateField(serializers.DateField):
@@ -81,11 +86,7 @@ class ApiDateField(serializers.DateField):
 
     def to_internal_value(self, value):
         result = super().to_internal_value(value)
-        try:
-            check_date(result, field=self.field_name or "date")
-        except InvalidInput as exc:
-            raise serializers.ValidationError(exc.message, code="out_of_range") from None
-        return result
+        return _in_range(check_date, serializers.ValidationError, result, self.field_name or "date")
 
 
 class ApiDateTimeField(serializers.DateTimeField):
@@ -93,24 +94,14 @@ class ApiDateTimeField(serializers.DateTimeField):
 
     def to_internal_value(self, value):
         result = super().to_internal_value(value)
-        try:
-            check_datetime(result, field=self.field_name or "datetime")
-        except InvalidInput as exc:
-            raise serializers.ValidationError(exc.message, code="out_of_range") from None
-        return result
+        return _in_range(check_datetime, serializers.ValidationError, result, self.field_name or "datetime")
 
 
 class DomainDateTimeField(forms.DateTimeField):
     """A form (and django-filter) datetime field that keeps to the domain range."""
 
     def to_python(self, value):
-        result = super().to_python(value)
-        if result is not None:
-            try:
-                check_datetime(result, field=self.label or "datetime")
-            except InvalidInput as exc:
-                raise forms.ValidationError(exc.message, code="out_of_range") from None
-        return result
+        return _in_range(check_datetime, forms.ValidationError, super().to_python(value), self.label or "datetime")
 
 
 class DomainDateTimeFilter(django_filters.DateTimeFilter):
